@@ -1,0 +1,14 @@
+export type Role = "admin" | "staff" | "patient";
+
+/** The acting user, as every data function receives it. */
+export interface Actor {
+  userId: string;
+  orgId: string;
+  role: Role;
+  /** Set for patients: the only patient whose data they may read. */
+  patientId: string | null;
+  /** The time zone the user's views default to (user's own, else the organisation's). */
+  timeZone: string;
+}
+
+export const isStaff = (actor: Actor) => actor.role === "admin" || actor.role === "staff";

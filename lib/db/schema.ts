@@ -1,0 +1,229 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/** The longest an occurrence may last; range queries scan back this far from the window's start. */
+export const MAX_OCCURRENCE_DAYS = 31;
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => tstz("created_at").notNull().defaultNow();
+
+export const roleEnum = pgEnum("user_role", ["admin", "staff", "patient"]);
+
+export const organizations = pgTable("organizations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  slug: text("slug").notNull().unique(),
+  timeZone: text("time_zone").notNull(),
+  createdAt: createdAt(),
+});
+
+export const patients = pgTable(
+  "patients",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    externalId: text("external_id"),
+    name: text("name").notNull(),
+    dateOfBirth: date("date_of_birth", { mode: "string" }),
+    color: text("color").notNull(),
+    timeZone: text("time_zone"),
+    email: text("email"),
+    archivedAt: tstz("archived_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("patients_org_name_idx").on(t.orgId, t.name),
+    uniqueIndex("patients_org_external_id_idx").on(t.orgId, t.externalId),
+  ],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: roleEnum("role").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    /** Set for role `patient`: the patient record whose calendar this login sees. */
+    patientId: uuid("patient_id").references(() => patients.id, { onDelete: "cascade" }),
+    timeZone: text("time_zone"),
+    disabledAt: tstz("disabled_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("users_email_idx").on(sql`lower(${t.email})`),
+    index("users_org_idx").on(t.orgId),
+    check("users_patient_role_ck", sql`(${t.role} = 'patient') = (${t.patientId} IS NOT NULL)`),
+  ],
+);
+
+export const cohorts = pgTable(
+  "cohorts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("cohorts_org_name_idx").on(t.orgId, t.name)],
+);
+
+export const cohortMembers = pgTable(
+  "cohort_members",
+  {
+    cohortId: uuid("cohort_id")
+      .notNull()
+      .references(() => cohorts.id, { onDelete: "cascade" }),
+    patientId: uuid("patient_id")
+      .notNull()
+      .references(() => patients.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.patientId] }), index("cohort_members_patient_idx").on(t.patientId)],
+);
+
+/** A single event or the master of a recurring series. */
+export const events = pgTable(
+  "events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description"),
+    location: text("location"),
+    /** The first occurrence's instants; all-day events hold local midnights in `timeZone`. */
+    startAt: tstz("start_at").notNull(),
+    endAt: tstz("end_at").notNull(),
+    allDay: boolean("all_day").notNull().default(false),
+    timeZone: text("time_zone").notNull(),
+    rrule: text("rrule"),
+    /** Set on the new series created by a "this and following" split. */
+    splitFromId: uuid("split_from_id"),
+    /** Occurrences of a recurring series are materialised up to this instant. */
+    materializedUntil: tstz("materialized_until"),
+    version: integer("version").notNull().default(1),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("events_org_idx").on(t.orgId),
+    check("events_end_after_start_ck", sql`${t.endAt} > ${t.startAt}`),
+  ],
+);
+
+export const eventPatients = pgTable(
+  "event_patients",
+  {
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    patientId: uuid("patient_id")
+      .notNull()
+      .references(() => patients.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.patientId] }), index("event_patients_patient_idx").on(t.patientId)],
+);
+
+/** One per original occurrence start of a series: cancelled, or modified (moved, retitled, other patients). */
+export const eventExceptions = pgTable(
+  "event_exceptions",
+  {
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    originalStart: tstz("original_start").notNull(),
+    cancelled: boolean("cancelled").notNull().default(false),
+    startAt: tstz("start_at"),
+    endAt: tstz("end_at"),
+    title: text("title"),
+    description: text("description"),
+    location: text("location"),
+    patientIds: uuid("patient_ids").array(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.originalStart] })],
+);
+
+/**
+ * Materialised occurrences: the unit every view reads. Denormalised (title, patients) so that a range
+ * query is one index range scan with no join; rewritten with the series on every change.
+ */
+export const occurrences = pgTable(
+  "occurrences",
+  {
+    orgId: uuid("org_id").notNull(),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    originalStart: tstz("original_start").notNull(),
+    startAt: tstz("start_at").notNull(),
+    endAt: tstz("end_at").notNull(),
+    allDay: boolean("all_day").notNull(),
+    timeZone: text("time_zone").notNull(),
+    title: text("title").notNull(),
+    description: text("description"),
+    location: text("location"),
+    patientIds: uuid("patient_ids").array().notNull(),
+    recurring: boolean("recurring").notNull(),
+    rrule: text("rrule"),
+    version: integer("version").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.originalStart] }),
+    index("occurrences_org_start_idx").on(t.orgId, t.startAt),
+    // Range queries look back by the longest possible occurrence; keep that bound true.
+    check("occurrences_max_length_ck", sql`${t.endAt} - ${t.startAt} <= interval '${sql.raw(String(MAX_OCCURRENCE_DAYS))} days'`),
+  ],
+);
+
+/** One row per (occurrence, patient): patient, cohort and selection views are range scans here. */
+export const occurrencePatients = pgTable(
+  "occurrence_patients",
+  {
+    patientId: uuid("patient_id").notNull(),
+    startAt: tstz("start_at").notNull(),
+    eventId: uuid("event_id").notNull(),
+    originalStart: tstz("original_start").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.patientId, t.startAt, t.eventId, t.originalStart] }),
+    index("occurrence_patients_event_idx").on(t.eventId, t.originalStart),
+    foreignKey({
+      columns: [t.eventId, t.originalStart],
+      foreignColumns: [occurrences.eventId, occurrences.originalStart],
+      name: "occurrence_patients_occurrence_fk",
+    }).onDelete("cascade"),
+  ],
+);
+
+/** Private ICS feed tokens (stored hashed); one active token per patient. */
+export const calendarTokens = pgTable("calendar_tokens", {
+  patientId: uuid("patient_id")
+    .primaryKey()
+    .references(() => patients.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,38 @@
+import type { ZodError } from "zod";
+
+/** The one error type the domain throws; `lib/http/respond.ts` maps codes to HTTP statuses. */
+export type AppErrorCode =
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "version_conflict"
+  | "scheduling_conflict"
+  | "rate_limited"
+  | "unavailable";
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const badRequest = (message: string, details?: Record<string, unknown>) =>
+  new AppError("bad_request", message, details);
+export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
+export const unauthorized = () => new AppError("unauthorized", "Sign in to continue");
+export const forbidden = (message = "You are not allowed to do that") => new AppError("forbidden", message);
+
+/** A validation failure as one readable sentence: "start: is required; timeZone: is not a known…". */
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+export const invalidInput = (error: ZodError) => badRequest(describeZodError(error));

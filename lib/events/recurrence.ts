@@ -1,0 +1,378 @@
+/**
+ * Recurrence (RFC 5545 RRULE) for the events domain. Pure: no I/O, no database, safe on client and server.
+ *
+ * Semantics (Google Calendar / Outlook parity, RFC 5545 where they differ):
+ * - The rule is anchored in the event's IANA time zone: the first occurrence's local wall-clock time repeats
+ *   (09:00 America/New_York stays 09:00 local across DST). Nonexistent local times move forward by the gap,
+ *   ambiguous ones take the earlier instant (RFC 5545 3.3.5; Temporal 'compatible').
+ * - DTSTART is always the first occurrence and counts towards COUNT, even when it does not match the rule
+ *   (RFC 5545 3.8.5.3). rrule.js and python-dateutil drop a non-matching DTSTART; we add it back.
+ * - Timed events keep their exact elapsed duration; all-day events keep their number of calendar days.
+ * - UNTIL in UTC form bounds the occurrence's instant; date-form UNTIL is inclusive through that local date.
+ * - Supported: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, BYMONTH,
+ *   BYYEARDAY, BYWEEKNO, BYSETPOS, WKST. Sub-daily frequencies and BYHOUR/BYMINUTE/BYSECOND are rejected:
+ *   an appointment repeats at its start's time of day.
+ *
+ * How: the DTSTART's wall-clock is treated as UTC ("floating"), rrule.js expands in UTC (no DST), and each
+ * result maps back to a real instant with Temporal. rrule's own `tzid` option is not used (it is buggy).
+ */
+import * as rruleModule from 'rrule';
+import type { Options } from 'rrule';
+import { z } from 'zod';
+import {
+  MS_PER_DAY, calendarDaysBetween, floatingMapper, formatFloatingDate, formatUtcDateTime, isValidTimeZone, toFloating,
+} from './time-zones';
+
+// rrule 2.8.1 has no "exports" map: bundlers take its ESM build, but Node's own loader (tsx scripts,
+// vitest's externalised deps) sees the UMD bundle as CommonJS with only a default export.
+const rruleDefault = Reflect.get(rruleModule, 'default') as typeof rruleModule | undefined;
+const { RRule } = rruleDefault?.RRule ? rruleDefault : rruleModule;
+
+export class RecurrenceError extends Error {
+  override readonly name = 'RecurrenceError';
+}
+
+export type Frequency = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
+export type Until = { kind: 'utc'; instant: Date } | { kind: 'date'; date: string /* YYYY-MM-DD */ };
+export interface ParsedRrule {
+  /** Normalised rule: upper case, no "RRULE:" prefix, parts in their original order. */
+  rule: string;
+  freq: Frequency;
+  interval: number;
+  count: number | null;
+  until: Until | null;
+  parts: ReadonlyArray<readonly [name: string, value: string]>;
+}
+export interface RecurringEventInput {
+  rrule?: string | null;
+  /** The first occurrence's instants (all-day: local midnights in timeZone, end exclusive). */
+  start: Date;
+  end: Date;
+  timeZone: string;
+  allDay: boolean;
+  /** Original starts of cancelled occurrences (they still count towards COUNT). */
+  exdates?: readonly Date[];
+}
+export interface Occurrence { originalStart: Date; start: Date; end: Date }
+export const DEFAULT_EXPANSION_LIMIT = 5000;
+
+const FREQS = { YEARLY: RRule.YEARLY, MONTHLY: RRule.MONTHLY, WEEKLY: RRule.WEEKLY, DAILY: RRule.DAILY };
+const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+const WEEKDAYS = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RRule.SU];
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const INT_PARTS = {
+  BYMONTHDAY: [31, true], BYYEARDAY: [366, true], BYWEEKNO: [53, true], BYMONTH: [12, false], BYSETPOS: [366, true],
+} as const;
+const fail = (message: string): never => { throw new RecurrenceError(message); };
+
+function intList(name: keyof typeof INT_PARTS, value: string): number[] {
+  const [max, signed] = INT_PARTS[name];
+  return value.split(',').map((v) => {
+    const n = /^[+-]?\d{1,3}$/.test(v) ? Number(v) : NaN;
+    if (!(Math.abs(n) >= 1 && Math.abs(n) <= max) || (n < 0 && !signed)) {
+      fail(`${name} value "${v}" must be ${signed ? `1 to ${max} or -${max} to -1` : `1 to ${max}`}`);
+    }
+    return n;
+  });
+}
+
+function positiveInt(name: string, value: string, max: number): number {
+  const n = /^\d{1,6}$/.test(value) ? Number(value) : 0;
+  return n >= 1 && n <= max ? n : fail(`${name} must be a whole number from 1 to ${max}, got "${value}"`);
+}
+
+function parseUntil(value: string): Until {
+  const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(value);
+  if (!m) return fail(`UNTIL must be a UTC date-time (YYYYMMDDTHHMMSSZ) or a date (YYYYMMDD), got "${value}"`);
+  if (m[4] !== undefined && m[7] !== 'Z') return fail(`UNTIL date-time must be in UTC (end with Z), got "${value}"`);
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    return fail(`UNTIL "${value}" is not a valid date`);
+  }
+  return m[4] === undefined ? { kind: 'date', date: `${m[1]}-${m[2]}-${m[3]}` } : { kind: 'utc', instant: date };
+}
+
+/** Validates an RFC 5545 RRULE value (no DTSTART). Throws RecurrenceError saying what is wrong. */
+export function parseRrule(input: string): ParsedRrule {
+  if (typeof input !== 'string') return fail('RRULE must be a string');
+  let text = input.trim().toUpperCase();
+  if (text.startsWith('RRULE:')) text = text.slice(6).trim();
+  if (/[\r\n]|DTSTART|EXDATE|RDATE/.test(text)) fail('Send only the RRULE value (e.g. FREQ=WEEKLY;BYDAY=MO), no DTSTART/EXDATE lines: the event start is the first occurrence');
+  if (!text) fail('RRULE is empty');
+  if (text.length > 500) fail('RRULE is too long');
+  const map = new Map<string, string>();
+  const parts: [string, string][] = [];
+  for (const segment of text.split(';')) {
+    if (!segment) continue;
+    const m = /^([A-Z][A-Z0-9-]*)=([^=]+)$/.exec(segment);
+    if (!m) return fail(`RRULE part "${segment}" is not NAME=VALUE`);
+    const [, name = '', value = ''] = m;
+    if (map.has(name)) fail(`RRULE part ${name} appears more than once`);
+    if (/^(BYHOUR|BYMINUTE|BYSECOND)$/.test(name)) fail(`${name} is not supported: an occurrence repeats the start's time of day`);
+    if (!/^(FREQ|INTERVAL|COUNT|UNTIL|BYDAY|BYMONTHDAY|BYYEARDAY|BYWEEKNO|BYMONTH|BYSETPOS|WKST)$/.test(name)) {
+      fail(`Unknown RRULE part ${name}`);
+    }
+    if (/(^|,)(,|$)/.test(value)) fail(`RRULE part ${name} has an empty value`);
+    map.set(name, value);
+    parts.push([name, value]);
+  }
+  const freqText = map.get('FREQ') ?? fail('FREQ is required (DAILY, WEEKLY, MONTHLY or YEARLY)');
+  if (/^(SECONDLY|MINUTELY|HOURLY)$/.test(freqText)) fail(`FREQ=${freqText} is not supported: only DAILY, WEEKLY, MONTHLY and YEARLY recurrences are`);
+  if (!/^(DAILY|WEEKLY|MONTHLY|YEARLY)$/.test(freqText)) fail(`FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY, got "${freqText}"`);
+  const freq = freqText as Frequency;
+  if (map.has('COUNT') && map.has('UNTIL')) fail('COUNT and UNTIL cannot both be set');
+  const get = (name: keyof typeof INT_PARTS) => (map.has(name) ? intList(name, map.get(name) ?? '') : null);
+  const bymonthday = get('BYMONTHDAY');
+  const bymonth = get('BYMONTH');
+  if (bymonthday && freq === 'WEEKLY') fail('BYMONTHDAY cannot be used with FREQ=WEEKLY');
+  if (get('BYYEARDAY') && freq !== 'YEARLY') fail('BYYEARDAY can only be used with FREQ=YEARLY');
+  if (get('BYWEEKNO') && freq !== 'YEARLY') fail('BYWEEKNO can only be used with FREQ=YEARLY');
+  if (get('BYSETPOS') && parts.filter(([n]) => n.startsWith('BY')).length < 2) fail('BYSETPOS needs another BYxxx part (e.g. BYDAY)');
+  if (bymonthday && bymonth && !bymonthday.some((d) => bymonth.some((mo) => Math.abs(d) <= (MONTH_DAYS[mo - 1] ?? 0)))) {
+    fail(`BYMONTHDAY=${map.get('BYMONTHDAY')} never occurs in BYMONTH=${map.get('BYMONTH')}`);
+  }
+  for (const day of map.get('BYDAY')?.split(',') ?? []) {
+    const m = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(day);
+    if (!m) return fail(`BYDAY value "${day}" is not a weekday (MO, TU, WE, TH, FR, SA, SU, optionally with an ordinal as in 2TU or -1FR)`);
+    if (m[1] === undefined) continue;
+    const n = Number(m[1]);
+    const monthly = freq === 'MONTHLY' || (freq === 'YEARLY' && bymonth);
+    if (freq !== 'MONTHLY' && freq !== 'YEARLY') fail(`BYDAY ordinals (${day}) need FREQ=MONTHLY or YEARLY`);
+    if (map.has('BYWEEKNO')) fail(`BYDAY ordinals (${day}) cannot be combined with BYWEEKNO`);
+    if (n === 0 || Math.abs(n) > (monthly ? 5 : 53)) fail(`BYDAY ordinal in ${day} must be 1 to ${monthly ? 5 : 53} or -${monthly ? 5 : 53} to -1`);
+  }
+  const wkst = map.get('WKST');
+  if (wkst !== undefined && !DAYS.includes(wkst as (typeof DAYS)[number])) fail(`WKST must be one of ${DAYS.join(', ')}, got "${wkst}"`);
+  const interval = map.has('INTERVAL') ? positiveInt('INTERVAL', map.get('INTERVAL') ?? '', 1000) : 1;
+  const count = map.has('COUNT') ? positiveInt('COUNT', map.get('COUNT') ?? '', 10000) : null;
+  const untilText = map.get('UNTIL');
+  const until = untilText === undefined ? null : parseUntil(untilText);
+  return { rule: parts.map(([n, v]) => `${n}=${v}`).join(';'), freq, interval, count, until, parts };
+}
+
+/** rrule.js options for a parsed rule, without dtstart/until/count (we handle those ourselves). */
+function rruleOptions(p: ParsedRrule): Partial<Options> {
+  const o: Partial<Options> = { freq: FREQS[p.freq], interval: p.interval };
+  for (const [name, value] of p.parts) {
+    const ints = () => value.split(',').map(Number);
+    if (name === 'BYMONTHDAY') o.bymonthday = ints();
+    else if (name === 'BYYEARDAY') o.byyearday = ints();
+    else if (name === 'BYWEEKNO') o.byweekno = ints();
+    else if (name === 'BYMONTH') o.bymonth = ints();
+    else if (name === 'BYSETPOS') o.bysetpos = ints();
+    else if (name === 'WKST') o.wkst = DAYS.indexOf(value as (typeof DAYS)[number]);
+    else if (name === 'BYDAY') {
+      o.byweekday = value.split(',').map((d) => {
+        const wd = WEEKDAYS[DAYS.indexOf(d.slice(-2) as (typeof DAYS)[number])] ?? fail(`bad BYDAY ${d}`);
+        return d.length > 2 ? wd.nth(Number(d.slice(0, -2))) : wd;
+      });
+    }
+  }
+  return o;
+}
+
+// 400 Gregorian years are exactly 146097 days, so shifting floating times by whole cycles changes no weekday,
+// leap year or week number. rrule.js only stops a rule that matches nothing at year 9999; shifting the
+// window to just before 9999 bounds that loop to < 400 years, whatever the rule.
+const CYCLE_MS = 146_097 * MS_PER_DAY;
+const MAX_FLOATING = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
+ * For a rule without COUNT and a window far after DTSTART: a later start on the same period grid (whole
+ * INTERVALs of days, weeks, months or years), with rrule.js's DTSTART-derived defaults made explicit in
+ * `options`, so that expansion need not iterate from DTSTART. Everything it yields from `from` on is what the
+ * original yields (its own first, possibly partial, period lies before `from`). Null: no gain.
+ */
+function rebase(p: ParsedRrule, options: Partial<Options>, dtstart: number, from: number): number | null {
+  if (p.count !== null) return null;
+  const d = new Date(dtstart);
+  const f = new Date(from);
+  let start: number;
+  if (p.freq === 'DAILY' || p.freq === 'WEEKLY') {
+    const step = (p.freq === 'DAILY' ? 1 : 7) * p.interval * MS_PER_DAY;
+    start = dtstart + Math.floor((from - dtstart - 10 * MS_PER_DAY) / step) * step;
+  } else {
+    const step = p.freq === 'MONTHLY' ? p.interval : 12 * p.interval;
+    const months = (f.getUTCFullYear() - d.getUTCFullYear()) * 12 + f.getUTCMonth() - d.getUTCMonth() - 13;
+    start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + Math.floor(months / step) * step, 1,
+      d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  }
+  if (start - dtstart < 365 * MS_PER_DAY) return null;
+  if (!options.byweekno && !options.byyearday && !options.bymonthday && !options.byweekday) {
+    if (p.freq === 'YEARLY') options.bymonth ??= d.getUTCMonth() + 1;
+    if (p.freq === 'YEARLY' || p.freq === 'MONTHLY') options.bymonthday = d.getUTCDate();
+    if (p.freq === 'WEEKLY') options.byweekday = (d.getUTCDay() + 6) % 7;
+  }
+  return start;
+}
+
+/**
+ * Walks the series in floating time from DTSTART (index 0, always an occurrence) while visit returns true.
+ * Stops after COUNT occurrences, after `to`, or at the floating UNTIL (an upper bound: callers check UTC
+ * UNTIL exactly). `fromRule` tells whether the occurrence is produced by the rule itself. With `from`, it may
+ * start later (see rebase); then indices are only known to be > 0.
+ */
+function walk(p: ParsedRrule, dtstart: number, untilFloating: number | null, to: number,
+  visit: (floating: number, index: number, fromRule: boolean) => boolean, from?: number): void {
+  const end = Math.min(to, MAX_FLOATING);
+  const shift = Math.max(0, Math.floor((9999 - new Date(end).getUTCFullYear()) / 400)) * CYCLE_MS;
+  let index = 0;
+  const emit = (t: number, fromRule: boolean) =>
+    t <= end && (p.count === null || index < p.count) && visit(t, index++, fromRule) && (p.count === null || index < p.count);
+  if (untilFloating !== null && untilFloating < dtstart) { emit(dtstart, false); return; }
+  const options = rruleOptions(p);
+  const later = from === undefined ? null : rebase(p, options, dtstart, from);
+  if (later !== null) index = 1;
+  let first = later === null;
+  const until = untilFloating === null ? null : new Date(untilFloating + shift);
+  new RRule({ ...options, dtstart: new Date((later ?? dtstart) + shift), until }, true).all((d) => {
+    const t = d.getTime() - shift;
+    if (first) {
+      first = false;
+      if (t !== dtstart && !emit(dtstart, false)) return false;
+    }
+    return emit(t, true);
+  });
+  if (first) emit(dtstart, false);
+}
+
+function assertZone(timeZone: string): void {
+  if (!isValidTimeZone(timeZone)) fail(`Unknown time zone "${timeZone}"`);
+}
+
+function assertEvent(e: RecurringEventInput): void {
+  assertZone(e.timeZone);
+  if (Number.isNaN(e.start.getTime()) || Number.isNaN(e.end.getTime())) fail('start and end must be valid dates');
+  if (e.end.getTime() < e.start.getTime()) fail('end must not be before start');
+}
+
+function untilFloating(p: ParsedRrule, timeZone: string): number | null {
+  if (!p.until) return null;
+  if (p.until.kind === 'utc') return toFloating(p.until.instant.getTime(), timeZone) + 2 * MS_PER_DAY;
+  return Date.parse(`${p.until.date}T23:59:59.999Z`);
+}
+
+/**
+ * Occurrences whose [start, end) overlaps [rangeStart, rangeEnd), in order (a zero-length occurrence counts
+ * when rangeStart <= start < rangeEnd). At most `limit` (default 5000) are returned. Without an rrule the
+ * event itself is the only occurrence.
+ */
+export function expandOccurrences(event: RecurringEventInput, rangeStart: Date, rangeEnd: Date,
+  { limit = DEFAULT_EXPANSION_LIMIT }: { limit?: number } = {}): Occurrence[] {
+  assertEvent(event);
+  const { timeZone, allDay } = event;
+  const [start, end, rs, re] = [event.start, event.end, rangeStart, rangeEnd].map((d) => d.getTime()) as [number, number, number, number];
+  if (Number.isNaN(rs) || Number.isNaN(re)) fail('rangeStart and rangeEnd must be valid dates');
+  const out: Occurrence[] = [];
+  const overlaps = (s: number, e: number) => s < re && (e > rs || (e === s && s >= rs));
+  const push = (s: number, e: number) => out.push({ originalStart: new Date(s), start: new Date(s), end: new Date(e) });
+  if (!event.rrule) {
+    if (overlaps(start, end) && limit > 0) push(start, end);
+    return out;
+  }
+  const p = parseRrule(event.rrule);
+  if (limit <= 0 || re <= rs || re <= start) return out;
+  const days = allDay ? calendarDaysBetween(start, end, timeZone) : 0;
+  const duration = end - start;
+  const exdates = new Set(event.exdates?.map((d) => d.getTime()));
+  const utcUntil = p.until?.kind === 'utc' ? p.until.instant.getTime() : Infinity;
+  const from = toFloating(rs, timeZone) - (allDay ? (days + 1) * MS_PER_DAY : duration) - 2 * MS_PER_DAY;
+  const map = floatingMapper(timeZone);
+  const dayStart = (t: number) => map(Math.floor(t / MS_PER_DAY) * MS_PER_DAY); // first instant of the local day
+  let last = -Infinity;
+  walk(p, toFloating(start, timeZone), untilFloating(p, timeZone), toFloating(re, timeZone) + 2 * MS_PER_DAY, (t, index) => {
+    if (index > 0 && t < from) return true;
+    const s = index === 0 ? start : allDay ? dayStart(t) : map(t);
+    if (s >= re || (index > 0 && s > utcUntil)) return false;
+    if (s <= last) return true; // a skipped calendar day (e.g. Pacific/Apia 2011-12-30) maps onto the next one
+    last = s;
+    const e = index === 0 ? end : allDay ? dayStart(t + days * MS_PER_DAY) : s + duration;
+    if (!exdates.has(s) && overlaps(s, e)) push(s, e);
+    return out.length < limit;
+  }, from);
+  return out;
+}
+
+/**
+ * Whether DTSTART itself matches the rule (e.g. FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13 starting on a Tuesday
+ * does not). Either way DTSTART is the first occurrence (RFC 5545); Google behaves the same. Callers may use
+ * this to warn, or to add an EXDATE as the RFC's own "Friday the 13th" example does.
+ */
+export function firstOccurrenceMatches(rrule: string, start: Date, timeZone: string): boolean {
+  const p = parseRrule(rrule);
+  assertZone(timeZone);
+  const dtstart = toFloating(start.getTime(), timeZone);
+  let matches = false;
+  walk({ ...p, count: null }, dtstart, null, dtstart, (_t, _i, fromRule) => { matches = fromRule; return false; });
+  return matches;
+}
+
+/**
+ * The old series' rule for a "this and following" split at `occurrenceOriginalStart`: COUNT and UNTIL are
+ * replaced by an UNTIL one second before that occurrence (UTC form; for all-day events the date form, through
+ * the previous local day). Null when the split is at the first occurrence: the whole series moves.
+ */
+export function truncateRruleBefore(rrule: string, occurrenceOriginalStart: Date, timeZone: string,
+  seriesStart: Date, { allDay = false }: { allDay?: boolean } = {}): string | null {
+  const p = parseRrule(rrule);
+  assertZone(timeZone);
+  const at = occurrenceOriginalStart.getTime();
+  if (Number.isNaN(at) || Number.isNaN(seriesStart.getTime())) fail('occurrence and series starts must be valid dates');
+  if (at <= seriesStart.getTime()) return null;
+  const until = allDay ? formatFloatingDate(toFloating(at, timeZone) - MS_PER_DAY) : formatUtcDateTime(at - 1000);
+  return [...p.parts.filter(([n]) => n !== 'COUNT' && n !== 'UNTIL').map(([n, v]) => `${n}=${v}`), `UNTIL=${until}`].join(';');
+}
+
+/**
+ * For a COUNT-limited series split at `occurrenceOriginalStart`: how many occurrences remain from there on
+ * (COUNT minus the occurrences before the split, cancelled ones included). Null when the rule has no COUNT.
+ */
+export function remainingCount(rrule: string, seriesStart: Date, timeZone: string, occurrenceOriginalStart: Date): number | null {
+  const p = parseRrule(rrule);
+  assertZone(timeZone);
+  if (p.count === null) return null;
+  const at = occurrenceOriginalStart.getTime();
+  let before = 0;
+  const map = floatingMapper(timeZone);
+  walk(p, toFloating(seriesStart.getTime(), timeZone), null, toFloating(at, timeZone) + 2 * MS_PER_DAY, (t, index) => {
+    const s = index === 0 ? seriesStart.getTime() : map(t);
+    if (s >= at) return false;
+    before++;
+    return true;
+  });
+  return Math.max(0, p.count - before);
+}
+
+/**
+ * Both rules of a "this and following" split: `head` for the old series (null: it is replaced entirely) and
+ * `tail` for the new series starting at the occurrence (COUNT carried over as the remaining count).
+ */
+export function splitRrule(rrule: string, opts: { seriesStart: Date; occurrenceStart: Date; timeZone: string; allDay?: boolean }):
+  { head: string | null; tail: string } {
+  const p = parseRrule(rrule);
+  const head = truncateRruleBefore(rrule, opts.occurrenceStart, opts.timeZone, opts.seriesStart, opts);
+  const left = remainingCount(rrule, opts.seriesStart, opts.timeZone, opts.occurrenceStart);
+  if (left === 0) fail('The occurrence is after the end of the series');
+  const tail = p.parts.map(([n, v]) => `${n}=${n === 'COUNT' ? left : v}`).join(';');
+  return { head, tail };
+}
+
+/** Short English description, e.g. "Every week on Monday, Wednesday for 10 times". */
+export function describeRrule(rrule: string): string {
+  const p = parseRrule(rrule);
+  const until = p.until === null ? null : p.until.kind === 'utc' ? p.until.instant : new Date(`${p.until.date}T00:00:00Z`);
+  const rule = new RRule({ ...rruleOptions(p), count: p.count, until }, true);
+  const text = rule.isFullyConvertibleToText() ? rule.toText() : p.rule;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** API validation: a valid RRULE, normalised (upper case, "RRULE:" prefix stripped). */
+export const rruleSchema = z.string().max(500).transform((value, ctx) => {
+  try {
+    return parseRrule(value).rule;
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'Invalid RRULE', input: value });
+    return z.NEVER;
+  }
+});

@@ -1,0 +1,71 @@
+import "server-only";
+import { ZodError } from "zod";
+import { AppError, describeZodError, type AppErrorCode } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+
+const statusOf: Record<AppErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  version_conflict: 409,
+  scheduling_conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+const noStore = { "Cache-Control": "no-store" };
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  return Response.json(body, { ...init, headers: { ...noStore, ...init.headers } });
+}
+
+/** A JSON body that is already serialised (concatenated from cached fragments): sent as is. */
+export function rawJson(body: string, init: ResponseInit = {}): Response {
+  return new Response(body, {
+    ...init,
+    headers: { "Content-Type": "application/json; charset=utf-8", ...noStore, ...init.headers },
+  });
+}
+
+const CONNECTION_FAILURES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "57P01", "57P03"]);
+
+/** Maps any error to the contract's `{"error":{"code","message"}}`; unexpected ones are logged, never echoed. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof AppError) {
+    const headers: Record<string, string> = {};
+    const retryAfter = error.details?.retryAfterSeconds;
+    if (typeof retryAfter === "number") headers["Retry-After"] = String(Math.max(1, Math.ceil(retryAfter)));
+    // Internal fields (the cause, the retry delay) go to the log and the headers, not into the body.
+    const { cause, retryAfterSeconds, ...details } = error.details ?? {};
+    void retryAfterSeconds;
+    if (error.code === "unavailable") logger().warn({ err: { message: error.message, cause } }, "dependency unavailable");
+    return json(
+      { error: { code: error.code, message: error.message, ...(Object.keys(details).length ? details : {}) } },
+      { status: statusOf[error.code], headers },
+    );
+  }
+  if (error instanceof ZodError) {
+    return json({ error: { code: "bad_request", message: describeZodError(error) } }, { status: 400 });
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && CONNECTION_FAILURES.has(code)) {
+    logger().error({ err: error }, "database unavailable");
+    return json({ error: { code: "unavailable", message: "The database is unavailable; try again shortly" } }, { status: 503 });
+  }
+  logger().error({ err: error }, "unhandled error");
+  return json({ error: { code: "internal", message: "Something went wrong on our side" } }, { status: 500 });
+}
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/** Wraps a route handler so every failure leaves as a contract error. */
+export function handle<C>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

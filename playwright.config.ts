@@ -1,0 +1,56 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// `npm test` provisions the services and passes their URLs, TEST_PORT and CHROMIUM_PATH in the environment.
+const port = Number(process.env.TEST_PORT ?? 3100);
+const baseURL = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+
+export default defineConfig({
+  testDir: "./e2e",
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  workers: 2,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  outputDir: "test-results",
+  use: {
+    baseURL,
+    timezoneId: "America/New_York",
+    locale: "en-US",
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    video: "off",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `./node_modules/.bin/next start -H 127.0.0.1 -p ${port}`,
+    url: `http://127.0.0.1:${port}/api/health/live`,
+    reuseExistingServer: false,
+    // The runner resolves `server-only` with the react-server condition; the server must not inherit it.
+    env: { NODE_OPTIONS: "" },
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});
