@@ -9,6 +9,8 @@ export interface Actor {
   patientId: string | null;
   /** The time zone the user's views default to (user's own, else the organisation's). */
   timeZone: string;
+  /** The organisation's time zone: the one the Redis index pre-formats times in. */
+  orgTimeZone: string;
 }
 
 export const isStaff = (actor: Actor) => actor.role === "admin" || actor.role === "staff";

@@ -10,6 +10,7 @@ const actor: Actor = {
   role: "staff",
   patientId: null,
   timeZone: "Europe/London",
+  orgTimeZone: "Europe/London",
 };
 
 afterAll(closeRedis);

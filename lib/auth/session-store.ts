@@ -22,6 +22,7 @@ export async function createSession(actor: Actor, now = Date.now()): Promise<str
     role: actor.role,
     patientId: actor.patientId ?? "",
     timeZone: actor.timeZone,
+    orgTimeZone: actor.orgTimeZone,
     createdAt: String(now),
     absoluteExpiresAt: String(now + ttl.sessionAbsoluteSeconds * 1000),
   };
@@ -65,6 +66,7 @@ export async function readSession(id: string, now = Date.now()): Promise<Actor |
     role: record.role as Role,
     patientId: record.patientId || null,
     timeZone: record.timeZone ?? "UTC",
+    orgTimeZone: record.orgTimeZone ?? "UTC",
   };
 }
 

@@ -16,6 +16,7 @@ export async function verifyCredentials(email: string, password: string): Promis
       passwordHash: users.passwordHash,
       disabledAt: users.disabledAt,
       timeZone: sql<string>`coalesce(${users.timeZone}, ${organizations.timeZone})`,
+      orgTimeZone: organizations.timeZone,
     })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
@@ -23,5 +24,6 @@ export async function verifyCredentials(email: string, password: string): Promis
     .limit(1);
   const ok = await verifyPassword(row?.passwordHash ?? null, password);
   if (!row || !ok || row.disabledAt) return null;
-  return { userId: row.userId, orgId: row.orgId, role: row.role, patientId: row.patientId, timeZone: row.timeZone };
+  const { userId, orgId, role, patientId, timeZone, orgTimeZone } = row;
+  return { userId, orgId, role, patientId, timeZone, orgTimeZone };
 }

@@ -1,11 +1,13 @@
 import { sql } from "drizzle-orm";
 import {
+  bigserial,
   boolean,
   check,
   date,
   foreignKey,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -124,6 +126,8 @@ export const events = pgTable(
     splitFromId: uuid("split_from_id"),
     /** Occurrences of a recurring series are materialised up to this instant. */
     materializedUntil: tstz("materialized_until"),
+    /** The end of the last occurrence of a bounded series (COUNT or UNTIL); null when open-ended. */
+    seriesEnd: tstz("series_end"),
     version: integer("version").notNull().default(1),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
@@ -131,6 +135,7 @@ export const events = pgTable(
   },
   (t) => [
     index("events_org_idx").on(t.orgId),
+    index("events_org_materialized_idx").on(t.orgId, t.materializedUntil).where(sql`${t.rrule} IS NOT NULL`),
     check("events_end_after_start_ck", sql`${t.endAt} > ${t.startAt}`),
   ],
 );
@@ -227,3 +232,23 @@ export const calendarTokens = pgTable("calendar_tokens", {
   tokenHash: text("token_hash").notNull().unique(),
   createdAt: createdAt(),
 });
+
+/**
+ * Pending Redis index work, written in the same transaction as the change it describes. The write-through
+ * deletes its row once Redis holds the change; the reconciler replays whatever is left (Redis was away).
+ * `previous` lists the occurrences the index may still hold for the event ([startMs, patientIds]), so
+ * they can be removed even when the event's Redis record was evicted.
+ */
+export const indexOutbox = pgTable(
+  "index_outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id").notNull(),
+    eventId: uuid("event_id").notNull(),
+    version: integer("version").notNull(),
+    deleted: boolean("deleted").notNull().default(false),
+    previous: jsonb("previous").$type<[number, string[]][]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [index("index_outbox_org_idx").on(t.orgId, t.id), index("index_outbox_event_idx").on(t.eventId, t.id)],
+);

@@ -24,6 +24,8 @@
  *   3.3.5); dateutil keeps the wall-clock with the new offset, an instant an hour earlier (01:30 EST).
  * - A DTSTART that does not match the rule is the first occurrence (RFC); dateutil drops it. The fixtures avoid
  *   that case (see recurrence.test.ts for it).
+ * - WEEKLY with BYSETPOS: dateutil (and rrule.js) pick from the part of DTSTART's week from DTSTART on; RFC 5545
+ *   (and we) from the whole week. Fixtures avoid it (recurrence.test.ts asserts the RFC behaviour).
  * - dateutil.tz.gettz applies no DST after 2037 (it ignores the TZif footer rule), so the generator resolves
  *   instants with zoneinfo.ZoneInfo and cross-checks them against dateutil.tz up to 2037.
  */

@@ -375,6 +375,24 @@ describe('expandOccurrences: rules', () => {
     expect(firstOccurrenceMatches('FREQ=WEEKLY;BYDAY=MO', at('2026-03-02T21:00'), NY)).toBe(true);
   });
 
+  it('weekly BYSETPOS counts within the whole week of DTSTART (RFC 5545; rrule.js and dateutil cut it at DTSTART)', () => {
+    // Week of Mon 1 Sep 1997: MO 1, WE 3, FR 5 -> the 2nd is WE 3 = DTSTART. dateutil gives 5, 10, 17, 24 Sep.
+    const event = timed('FREQ=WEEKLY;BYDAY=MO,WE,FR;BYSETPOS=2;COUNT=4', '1997-09-03T09:00');
+    expect(starts(event, new Date('1997-01-01T00:00Z')).map((s) => s.slice(0, 10))).toEqual([
+      '1997-09-03',
+      '1997-09-10',
+      '1997-09-17',
+      '1997-09-24',
+    ]);
+    expect(firstOccurrenceMatches(event.rrule ?? '', event.start, NY)).toBe(true);
+    // The week follows WKST: from Sunday 1 March 2026 the first of SU/MO/WE is Sunday, so Monday 2 March does
+    // not match (it is still the first occurrence, as DTSTART).
+    const sunday = timed('FREQ=WEEKLY;WKST=SU;BYDAY=SU,MO,WE;BYSETPOS=1;COUNT=3', '2026-03-02T09:00');
+    expect(starts(sunday).map((s) => s.slice(0, 10))).toEqual(['2026-03-02', '2026-03-08', '2026-03-15']);
+    expect(firstOccurrenceMatches(sunday.rrule ?? '', sunday.start, NY)).toBe(false);
+    expect(firstOccurrenceMatches('FREQ=WEEKLY;BYDAY=SU,MO,WE;BYSETPOS=1', sunday.start, NY)).toBe(true);
+  });
+
   it('a single event (no rule) is its own only occurrence', () => {
     const event = timed(null, '2026-03-02T09:00');
     expect(expandOccurrences(event, Y2020, Y2100)).toEqual([{ originalStart: event.start, start: event.start, end: event.end }]);
@@ -432,6 +450,7 @@ describe('expandOccurrences: range edges and limits', () => {
     ['FREQ=DAILY;INTERVAL=3;BYMONTH=1,7', '1997-09-02T09:00'],
     ['FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR;BYSETPOS=-1', '1997-09-05T09:00'],
     ['FREQ=WEEKLY;INTERVAL=3', '1997-09-02T09:00'],
+    ['FREQ=WEEKLY;BYDAY=MO,WE,FR;BYSETPOS=2', '1997-09-03T09:00'], // rrule.js cuts the first week at DTSTART
     ['FREQ=WEEKLY;INTERVAL=2;WKST=SU;BYDAY=TU,SU', '1997-08-05T09:00'],
     ['FREQ=MONTHLY', '1997-10-31T09:00'],
     ['FREQ=MONTHLY;INTERVAL=5;BYDAY=-1SU,1SU', '1997-09-07T09:00'],
@@ -443,12 +462,17 @@ describe('expandOccurrences: range edges and limits', () => {
     ['FREQ=YEARLY;INTERVAL=2;BYYEARDAY=1,-1', '1997-01-01T09:00'],
     ['FREQ=YEARLY;BYDAY=20MO', '1997-05-19T09:00'],
     ['FREQ=YEARLY;INTERVAL=4;BYMONTH=11;BYDAY=TU;BYMONTHDAY=2,3,4,5,6,7,8', '1996-11-05T09:00'],
-  ])('a late window of %s gives what expanding from DTSTART gives', (rule, local) => {
+  ])('a later window of %s gives what expanding from DTSTART gives', (rule, local) => {
     const event = timed(rule, local, 90);
-    const [from, to] = [new Date('2033-01-01T00:00Z'), new Date('2037-01-01T00:00Z')];
-    const whole = expandOccurrences(event, event.start, to, { limit: 100_000 }).filter((o) => o.end > from);
-    expect(whole.length).toBeGreaterThan(0);
-    expect(expandOccurrences(event, from, to)).toEqual(whole);
+    const windows = [['2033-01-01', '2037-01-01'], ...[9, 16, 40, 75, 130, 400].map((days) => {
+      const from = new Date(event.start.getTime() + days * DAY);
+      return [from.toISOString(), new Date(from.getTime() + 800 * DAY).toISOString()];
+    })] as const;
+    for (const [fromIso, toIso] of windows) {
+      const [from, to] = [new Date(fromIso), new Date(toIso)];
+      const whole = expandOccurrences(event, event.start, to, { limit: 100_000 }).filter((o) => o.end > from);
+      expect(expandOccurrences(event, from, to), `${fromIso} - ${toIso}`).toEqual(whole);
+    }
   });
 
   it('does not hang on a rule that never matches again (bounded, not 9999 years of iteration)', () => {

@@ -9,6 +9,8 @@
  *   (RFC 5545 3.8.5.3). rrule.js and python-dateutil drop a non-matching DTSTART; we add it back.
  * - Timed events keep their exact elapsed duration; all-day events keep their number of calendar days.
  * - UNTIL in UTC form bounds the occurrence's instant; date-form UNTIL is inclusive through that local date.
+ * - WEEKLY with BYSETPOS picks from DTSTART's whole week (WKST), as RFC 5545 says (rrule.js and dateutil
+ *   start the first week at DTSTART).
  * - Supported: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, BYMONTH,
  *   BYYEARDAY, BYWEEKNO, BYSETPOS, WKST. Sub-daily frequencies and BYHOUR/BYMINUTE/BYSECOND are rejected:
  *   an appointment repeats at its start's time of day.
@@ -178,40 +180,52 @@ function rruleOptions(p: ParsedRrule): Partial<Options> {
 const CYCLE_MS = 146_097 * MS_PER_DAY;
 const MAX_FLOATING = Date.UTC(9999, 11, 31, 23, 59, 59);
 
+/** Makes rrule.js's DTSTART-derived defaults explicit, so that the rule can be started from another point. */
+function pinDefaults(p: ParsedRrule, options: Partial<Options>, d: Date): void {
+  if (options.byweekno || options.byyearday || options.bymonthday || options.byweekday) return;
+  if (p.freq === 'YEARLY') options.bymonth ??= d.getUTCMonth() + 1;
+  if (p.freq === 'YEARLY' || p.freq === 'MONTHLY') options.bymonthday = d.getUTCDate();
+  if (p.freq === 'WEEKLY') options.byweekday = (d.getUTCDay() + 6) % 7;
+}
+
 /**
- * For a rule without COUNT and a window far after DTSTART: a later start on the same period grid (whole
- * INTERVALs of days, weeks, months or years), with rrule.js's DTSTART-derived defaults made explicit in
- * `options`, so that expansion need not iterate from DTSTART. Everything it yields from `from` on is what the
- * original yields (its own first, possibly partial, period lies before `from`). Null: no gain.
+ * Where rrule.js starts (results before DTSTART are dropped), with defaults pinned when it is not DTSTART:
+ * - WEEKLY with BYSETPOS: the start of DTSTART's week (WKST). rrule.js and dateutil cut the first week at
+ *   DTSTART, so BYSETPOS would pick from a partial week; RFC 5545 counts within the whole week.
+ * - No COUNT and a window far after DTSTART (`from`): a later start on the rule's period grid (whole
+ *   INTERVALs of days, weeks, months or years) whose own first period lies before `from`, so that expansion
+ *   need not iterate from DTSTART. Then `rebased` is true.
  */
-function rebase(p: ParsedRrule, options: Partial<Options>, dtstart: number, from: number): number | null {
-  if (p.count !== null) return null;
+function ruleStart(p: ParsedRrule, options: Partial<Options>, dtstart: number, from?: number): { at: number; rebased: boolean } {
   const d = new Date(dtstart);
-  const f = new Date(from);
-  let start: number;
-  if (p.freq === 'DAILY' || p.freq === 'WEEKLY') {
-    const step = (p.freq === 'DAILY' ? 1 : 7) * p.interval * MS_PER_DAY;
-    start = dtstart + Math.floor((from - dtstart - 10 * MS_PER_DAY) / step) * step;
-  } else {
-    const step = p.freq === 'MONTHLY' ? p.interval : 12 * p.interval;
-    const months = (f.getUTCFullYear() - d.getUTCFullYear()) * 12 + f.getUTCMonth() - d.getUTCMonth() - 13;
-    start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + Math.floor(months / step) * step, 1,
-      d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  let at = dtstart;
+  if (p.count === null && from !== undefined) {
+    if (p.freq === 'DAILY' || p.freq === 'WEEKLY') {
+      const step = (p.freq === 'DAILY' ? 1 : 7) * p.interval * MS_PER_DAY;
+      at = dtstart + Math.max(0, Math.floor((from - dtstart - 10 * MS_PER_DAY) / step)) * step;
+    } else {
+      const step = p.freq === 'MONTHLY' ? p.interval : 12 * p.interval;
+      const f = new Date(from);
+      const months = (f.getUTCFullYear() - d.getUTCFullYear()) * 12 + f.getUTCMonth() - d.getUTCMonth() - 1;
+      const later = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + Math.floor(months / step) * step, 1,
+        d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+      if (later > dtstart) at = later;
+    }
   }
-  if (start - dtstart < 365 * MS_PER_DAY) return null;
-  if (!options.byweekno && !options.byyearday && !options.bymonthday && !options.byweekday) {
-    if (p.freq === 'YEARLY') options.bymonth ??= d.getUTCMonth() + 1;
-    if (p.freq === 'YEARLY' || p.freq === 'MONTHLY') options.bymonthday = d.getUTCDate();
-    if (p.freq === 'WEEKLY') options.byweekday = (d.getUTCDay() + 6) % 7;
+  const rebased = at !== dtstart;
+  if (p.freq === 'WEEKLY' && options.bysetpos) {
+    const wkst = typeof options.wkst === 'number' ? options.wkst : 0;
+    at -= ((new Date(at).getUTCDay() + 6 - wkst + 7) % 7) * MS_PER_DAY;
   }
-  return start;
+  if (at !== dtstart) pinDefaults(p, options, d);
+  return { at, rebased };
 }
 
 /**
  * Walks the series in floating time from DTSTART (index 0, always an occurrence) while visit returns true.
  * Stops after COUNT occurrences, after `to`, or at the floating UNTIL (an upper bound: callers check UTC
  * UNTIL exactly). `fromRule` tells whether the occurrence is produced by the rule itself. With `from`, it may
- * start later (see rebase); then indices are only known to be > 0.
+ * start later (see ruleStart); then indices are only known to be > 0.
  */
 function walk(p: ParsedRrule, dtstart: number, untilFloating: number | null, to: number,
   visit: (floating: number, index: number, fromRule: boolean) => boolean, from?: number): void {
@@ -222,12 +236,13 @@ function walk(p: ParsedRrule, dtstart: number, untilFloating: number | null, to:
     t <= end && (p.count === null || index < p.count) && visit(t, index++, fromRule) && (p.count === null || index < p.count);
   if (untilFloating !== null && untilFloating < dtstart) { emit(dtstart, false); return; }
   const options = rruleOptions(p);
-  const later = from === undefined ? null : rebase(p, options, dtstart, from);
-  if (later !== null) index = 1;
-  let first = later === null;
+  const start = ruleStart(p, options, dtstart, from);
+  if (start.rebased) index = 1;
+  let first = !start.rebased;
   const until = untilFloating === null ? null : new Date(untilFloating + shift);
-  new RRule({ ...options, dtstart: new Date((later ?? dtstart) + shift), until }, true).all((d) => {
+  new RRule({ ...options, dtstart: new Date(start.at + shift), until }, true).all((d) => {
     const t = d.getTime() - shift;
+    if (t < dtstart) return t <= end;
     if (first) {
       first = false;
       if (t !== dtstart && !emit(dtstart, false)) return false;

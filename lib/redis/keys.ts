@@ -8,6 +8,8 @@ import { env } from "@/lib/env";
 const prefix = () => env().REDIS_KEY_PREFIX;
 
 export const keys = {
+  /** Pub/sub channel of an organisation's committed event changes (payload: LiveUpdate JSON). */
+  liveChannel: (orgId: string) => `${prefix()}live:{${orgId}}`,
   session: (sessionId: string) => `${prefix()}session:${sessionId}`,
   userSessions: (userId: string) => `${prefix()}user:${userId}:sessions`,
 };

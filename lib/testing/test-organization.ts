@@ -49,7 +49,7 @@ export async function createTestOrganization(options: { timeZone?: string; patie
       .insert(users)
       .values({ orgId: org.id, email, name: `${label} ${tag}`, role, passwordHash: hash, patientId })
       .returning();
-    return { id: row!.id, email, password: TEST_PASSWORD, actor: { userId: row!.id, orgId: org.id, role, patientId, timeZone } };
+    return { id: row!.id, email, password: TEST_PASSWORD, actor: { userId: row!.id, orgId: org.id, role, patientId, timeZone, orgTimeZone: timeZone } };
   };
 
   const patientRows = await db()

@@ -1,0 +1,90 @@
+/**
+ * The events domain's public shapes, shared by route handlers, server actions and the UI.
+ * Times are ISO-8601 strings with an offset (dates `YYYY-MM-DD` for all-day events, end exclusive).
+ */
+export type EditScope = "this" | "following" | "all";
+
+/** One item of the JSON feed (`GET /api/events`). */
+export interface FeedOccurrence {
+  id: string;
+  eventId: string;
+  title: string;
+  start: string;
+  end: string;
+  allDay: boolean;
+  timeZone: string;
+  patientIds: string[];
+  recurring: boolean;
+  rrule?: string;
+  /** The occurrence's slot in its series: what `occurrenceStart` names in PATCH and DELETE. */
+  originalStart: string;
+  version: number;
+  description?: string;
+  location?: string;
+}
+
+/** `POST /api/events` and the create action. */
+export interface EventInput {
+  title: string;
+  start: string;
+  end: string;
+  allDay?: boolean;
+  timeZone: string;
+  rrule?: string | null;
+  patientIds: string[];
+  description?: string | null;
+  location?: string | null;
+  allowConflicts?: boolean;
+}
+
+/** `PATCH /api/events/:id`: the changed fields, and for recurring events the scope and the occurrence. */
+export interface EventPatch extends Partial<EventInput> {
+  scope?: EditScope;
+  occurrenceStart?: string;
+  version?: number;
+}
+
+export interface EventException {
+  originalStart: string;
+  cancelled: boolean;
+  start?: string;
+  end?: string;
+  title?: string;
+  description?: string | null;
+  location?: string | null;
+  patientIds?: string[];
+}
+
+/** `GET /api/events/:id`: a single event or a series master with its exceptions. */
+export interface EventDetail {
+  id: string;
+  title: string;
+  start: string;
+  end: string;
+  allDay: boolean;
+  timeZone: string;
+  rrule: string | null;
+  patientIds: string[];
+  description: string | null;
+  location: string | null;
+  version: number;
+  exceptions: EventException[];
+}
+
+/** The body of a 409 `scheduling_conflict`: the other occurrences of the same patients that overlap. */
+export interface SchedulingConflict {
+  eventId: string;
+  title: string;
+  start: string;
+  end: string;
+  patientIds: string[];
+}
+
+/** Published on the organisation's live channel after every committed change. */
+export interface LiveUpdate {
+  eventId: string;
+  version: number;
+  deleted: boolean;
+  /** Patients of the event before and after the change: who may need to refresh. */
+  patientIds: string[];
+}
