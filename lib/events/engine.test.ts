@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { closeRedis } from "@/lib/redis/client";
-import { units } from "@/lib/redis/keys";
+import { cacheRedis, closeRedis } from "@/lib/redis/client";
+import { keys, units } from "@/lib/redis/keys";
 import { createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
 import { createEvent } from "./create-event";
 import { deleteEvent } from "./delete-event";
@@ -176,6 +176,60 @@ describe("events engine", () => {
     await expect(
       updateEvent(staff(), series.id, { scope: "this", occurrenceStart: "2030-03-07T12:00:00-05:00", title: "nope" }),
     ).rejects.toMatchObject({ code: "not_found" });
+    await deleteEvent(staff(), series.id, { scope: "all" });
+  });
+
+  it("gives a patient only their own occurrences and id from the index, whatever their set holds", async () => {
+    const group = await createEvent(staff(), {
+      title: "Group",
+      start: "2030-03-07T14:00:00-05:00",
+      end: "2030-03-07T15:00:00-05:00",
+      timeZone: TZ,
+      patientIds: [patient(0), patient(1)],
+      allowConflicts: true,
+    });
+    const other = await createEvent(staff(), {
+      title: "Someone else's",
+      start: "2030-03-07T16:00:00-05:00",
+      end: "2030-03-07T17:00:00-05:00",
+      timeZone: TZ,
+      patientIds: [patient(2)],
+    });
+    const asPatient = org.patients[0]!.user.actor;
+    const read = async () =>
+      JSON.parse((await listOccurrencesJson(asPatient, feedQueryFromSearchParams(new URLSearchParams(RANGE)))).toString()) as FeedOccurrence[];
+    const items = await read();
+    expect(items.find((i) => i.eventId === group.id)?.patientIds).toEqual([patient(0)]);
+    expect(items.every((i) => i.patientIds.length === 1 && i.patientIds[0] === patient(0))).toBe(true);
+
+    // Plant another patient's occurrence in this patient's set: the feed still leaves it out.
+    const redis = cacheRedis();
+    const [member] = await redis.zrangebyscore(keys.patientEvents(org.id, patient(2)), Date.parse("2030-03-07T21:00:00Z"), Date.parse("2030-03-07T21:00:00Z"));
+    expect(member).toContain("Someone else's");
+    await redis.zadd(keys.patientEvents(org.id, patient(0)), Date.parse("2030-03-07T21:00:00Z"), member!);
+    expect((await read()).some((i) => i.eventId === other.id)).toBe(false);
+    await redis.zrem(keys.patientEvents(org.id, patient(0)), member!);
+    await deleteEvent(staff(), group.id, {});
+    await deleteEvent(staff(), other.id, {});
+  });
+
+  it("keeps answering for an open-ended series past its materialised horizon", async () => {
+    const series = await createEvent(staff(), {
+      title: "Forever",
+      start: "2030-03-08T08:00:00-05:00",
+      end: "2030-03-08T08:15:00-05:00",
+      timeZone: TZ,
+      rrule: "FREQ=WEEKLY;BYDAY=FR",
+      patientIds: [patient(2)],
+      allowConflicts: true,
+    });
+    const september = await feed("start=2031-09-01T00:00:00&end=2031-10-01T00:00:00&timeZone=America/New_York");
+    expect(september.filter((i) => i.eventId === series.id).map((i) => i.start)).toEqual([
+      "2031-09-05T08:00:00-04:00",
+      "2031-09-12T08:00:00-04:00",
+      "2031-09-19T08:00:00-04:00",
+      "2031-09-26T08:00:00-04:00",
+    ]);
     await deleteEvent(staff(), series.id, { scope: "all" });
   });
 

@@ -13,6 +13,8 @@ export interface IndexScope {
   orgId: string;
   /** Undefined: the whole organisation. */
   patientIds?: string[];
+  /** A patient's own feed: members that do not name this patient are dropped, whatever a set holds. */
+  ownPatientId?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
       unitMs,
       UNKNOWN_LOOKBACK_MS,
       ttl.indexSetSeconds(),
+      ...(scope.ownPatientId ? [scope.ownPatientId] : []),
     )) as [number, ...(Buffer | number)[]];
     if (reply[0] === 1) return reply[1] as Buffer;
     if (attempt === ATTEMPTS - 1) break;

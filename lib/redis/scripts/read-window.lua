@@ -1,7 +1,8 @@
 -- Reads the occurrences overlapping [start, end) from one or more index sets, as one JSON array text.
 -- KEYS[1] org max duration  KEYS[2..] sorted sets (the org set, or patient sets)
 -- ARGV[1] start ms  ARGV[2] end ms  ARGV[3] hydration unit (ms)  ARGV[4] look-back when unknown (ms)
--- ARGV[5] set TTL (s, slid on read)
+-- ARGV[5] set TTL (s, slid on read)  ARGV[6] optional patient id: keep only members that name it
+-- (a patient's own feed never shows a member that does not list them, whatever a set holds).
 -- Each set holds a sentinel member "~<unit>" (score -1) for every unit that is completely hydrated;
 -- eviction takes a set with its sentinels, so a partial set is never mistaken for a complete one.
 -- Returns {1, json} on a hit; on a miss {0, lookback known (1|0), "<set index>:<unit>"…}.
@@ -20,10 +21,13 @@ end
 if #missing > 2 then return missing end
 
 local ttl = tonumber(ARGV[5])
+local mustName = ARGV[6] and ('"' .. ARGV[6] .. '"') or nil
 local out = {}
 if #KEYS == 2 then
   for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], from, '(' .. finish)) do
-    if tonumber(string.sub(m, 1, 13)) > start then out[#out + 1] = string.sub(m, 15) end
+    if tonumber(string.sub(m, 1, 13)) > start and (not mustName or string.find(m, mustName, 15, true)) then
+      out[#out + 1] = string.sub(m, 15)
+    end
   end
   redis.call('EXPIRE', KEYS[2], ttl)
 else
