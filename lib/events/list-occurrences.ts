@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/actor";
 import { notFound } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { indexReadable } from "@/lib/reliability/index-recovery";
 import type { FeedQuery } from "./feed-query";
 import { cacheEnabled } from "./index/cache-mode";
 import { readFromIndex } from "./index/read-from-index";
@@ -22,7 +23,8 @@ export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promi
   const scope = await feedScope(actor, query);
   await ensureMaterialized(actor.orgId, query.end);
 
-  if (cacheEnabled() && query.timeZone === actor.orgTimeZone) {
+  // Not while the cache's breaker is open or the index is catching up after an outage (index-recovery).
+  if (cacheEnabled() && indexReadable() && query.timeZone === actor.orgTimeZone) {
     try {
       const body = await readFromIndex(scope, query.start, query.end);
       if (body) {

@@ -3,7 +3,8 @@ import { db } from "@/lib/db/client";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
-import { epochMs, occurrenceJson } from "../occurrence-json";
+import { freshReader } from "@/lib/reliability/fresh-read";
+import { epochMs, occurrenceJson, type Sql } from "../occurrence-json";
 
 export interface MissingUnit {
   setKey: string;
@@ -33,23 +34,24 @@ export async function hydrateUnits(
   token: string,
 ): Promise<void> {
   const redis = withScripts(cacheRedis());
-  const sql = db().$sql;
 
   const locks = missing.reduce((p, m) => p.set(keys.hydrateLock(m.setKey, m.unit), token, "PX", ttl.hydrateLockMs, "NX"), redis.pipeline());
-  const granted = ((await locks.exec()) ?? []).map(([error, value]) => !error && value === "OK");
+  const granted = replies(await locks.exec()).map((value) => value === "OK");
   const mine = missing.filter((_, i) => granted[i]);
   const theirs = missing.filter((_, i) => !granted[i]);
 
   if (mine.length > 0) {
     // The watermark is read before Postgres: a write-through in between makes the script discard this read.
-    const watermark = (await redis.get(keys.orgWatermark(orgId))) ?? "0";
+    const watermark = await readWatermark(orgId);
+    // Chosen after the watermark read: a replica must have replayed every write-through counted in it.
+    const sql = (await freshReader()).$sql;
     const [org] = await sql<{ max_ms: string; time_zone: string; pending: boolean }[]>`
       SELECT max_occurrence_ms::text AS max_ms, time_zone,
              EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending
       FROM organizations WHERE id = ${orgId}`;
     // Changes not yet written through would be missing from or contradicted by the index: wait for them.
     if (org && !org.pending) {
-      const rows = await readUnits(orgId, org.time_zone, unitMs, mine);
+      const rows = await readUnits(sql, orgId, org.time_zone, unitMs, mine);
       const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & { hydrateUnit: (...args: unknown[]) => unknown };
       for (const unit of mine) {
         const from = unit.unit * unitMs;
@@ -68,9 +70,31 @@ export async function hydrateUnits(
   for (let waited = 0; theirs.length > 0 && waited < WAIT_MAX_MS; waited += WAIT_STEP_MS) {
     await sleep(WAIT_STEP_MS);
     const checks = theirs.reduce((p, m) => p.zscore(m.setKey, `~${m.unit}`), redis.pipeline());
-    const done = ((await checks.exec()) ?? []).map(([, value]) => value !== null);
+    const done = replies(await checks.exec()).map((value) => value !== null);
     if (done.every(Boolean)) return;
   }
+}
+
+/** A pipeline's replies; the first error is thrown (Redis away: the caller answers from Postgres at once). */
+function replies(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
+
+/**
+ * The organisation's watermark, created with a random value when absent. Never "absent" in a fill: with
+ * allkeys-lru the key itself can be evicted after a write-through bumped it, and a fill that compared
+ * "absent" with "absent" would then store rows older than that write-through.
+ */
+async function readWatermark(orgId: string): Promise<string> {
+  const redis = cacheRedis();
+  const key = keys.orgWatermark(orgId);
+  const current = await redis.get(key);
+  if (current !== null) return current;
+  await redis.set(key, String(1 + Math.floor(Math.random() * 2 ** 48)), "NX");
+  return (await redis.get(key)) ?? "";
 }
 
 /**
@@ -84,8 +108,7 @@ export async function primeLookback(orgId: string): Promise<void> {
 }
 
 /** The members of the given units, in one Postgres query per kind of set. */
-async function readUnits(orgId: string, timeZone: string, unitMs: number, units: MissingUnit[]): Promise<UnitRow[]> {
-  const sql = db().$sql;
+async function readUnits(sql: Sql, orgId: string, timeZone: string, unitMs: number, units: MissingUnit[]): Promise<UnitRow[]> {
   const from = new Date(Math.min(...units.map((u) => u.unit)) * unitMs).toISOString();
   const to = new Date((Math.max(...units.map((u) => u.unit)) + 1) * unitMs).toISOString();
   const member = sql`lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, timeZone)}`;
