@@ -56,7 +56,7 @@ function guard(client: RedisClient, name: string): CircuitBreaker {
       const log = logger();
       if (state === "open") log.warn({ redis: name, reason }, "redis circuit opened: calls fail fast until it answers again");
       else log.info({ redis: name, reason }, "redis circuit closed");
-      for (const listener of listeners) listener(name, state);
+      for (const listener of listeners()) listener(name, state);
     },
   });
 
@@ -120,15 +120,16 @@ function connectCluster(nodes: string[], name: string): { client: Cluster; break
 }
 
 type Listener = (name: string, state: BreakerState) => void;
-const listeners = new Set<Listener>();
 
 interface Connections {
   cache?: { client: RedisClient; breaker: CircuitBreaker };
   sessions?: { client: Redis; breaker: CircuitBreaker };
 }
-// One set per process, also across Next.js module instances (route bundles each import this module).
-const globalForRedis = globalThis as unknown as { cohortRedis?: Connections };
+// One set per process, also across Next.js module instances (route bundles each import this module, and
+// instrumentation has its own copy): connections and breaker listeners live on globalThis.
+const globalForRedis = globalThis as unknown as { cohortRedis?: Connections; cohortBreakerListeners?: Set<Listener> };
 const connections = (): Connections => (globalForRedis.cohortRedis ??= {});
+const listeners = (): Set<Listener> => (globalForRedis.cohortBreakerListeners ??= new Set());
 
 /** True when one standalone server holds both the cache and the sessions. */
 function sharedServer(): boolean {
@@ -197,8 +198,8 @@ export function redisBreakers(): { cache?: BreakerStats; sessions?: BreakerStats
 
 /** Tells `listener` whenever a breaker opens or closes ("cohort-cache" | "cohort-sessions"). */
 export function onBreakerChange(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  listeners().add(listener);
+  return () => listeners().delete(listener);
 }
 
 export async function closeRedis(): Promise<void> {

@@ -17,7 +17,7 @@ const prefix = `fault-cache-${Date.now().toString(36)}:`;
 beforeAll(async () => {
   cache = await startRedisServer({ dir: faultDataDir("cache-outage/cache"), port: ports[0]!, persistent: true, name: "cache redis" });
   sessions = await startRedisServer({ dir: faultDataDir("cache-outage/sessions"), port: ports[1]!, persistent: true, name: "session redis" });
-  useEnv({ REDIS_URL: cache.url, SESSION_REDIS_URL: sessions.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined });
+  useEnv({ REDIS_URL: cache.url, SESSION_REDIS_URL: sessions.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined, LOG_LEVEL: "error" });
 });
 
 afterAll(async () => {
