@@ -73,14 +73,11 @@ function guard(client: RedisClient, name: string): CircuitBreaker {
     return result;
   };
 
-  // A lost connection is known at once: no need to wait for three timeouts.
+  // A lost (or refused) connection is known at once: no need to wait for three timeouts. So the offline
+  // queue holds commands only while a new process connects for the first time; once a connection has
+  // failed, commands are refused until it is back instead of queueing without bound.
   client.on("close", () => breaker.open("connection closed"));
-  client.on("ready", () => {
-    // Queue commands only until the first connection is up (a new process must not fail its first
-    // requests); afterwards a disconnected client refuses at once instead of queueing without bound.
-    client.options.enableOfflineQueue = false;
-    void breaker.runProbe();
-  });
+  client.on("ready", () => void breaker.runProbe());
   return breaker;
 }
 
