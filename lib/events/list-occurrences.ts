@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/actor";
 import { notFound } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { withDeadline } from "@/lib/reliability/deadline";
 import { indexReadable } from "@/lib/reliability/index-recovery";
 import type { FeedQuery } from "./feed-query";
 import { cacheEnabled } from "./index/cache-mode";
@@ -20,8 +21,9 @@ const PATIENT_IDS = /"patientIds":\[[^\]]*\]/g;
  * organisation's zone); otherwise, when it is away or CACHE_MODE=off, Postgres does.
  */
 export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promise<string | Buffer> {
-  const scope = await feedScope(actor, query);
-  await ensureMaterialized(actor.orgId, query.end);
+  // Bounded: a Postgres that hangs gives a 503 rather than a request that never ends.
+  const scope = await withDeadline(feedScope(actor, query));
+  await withDeadline(ensureMaterialized(actor.orgId, query.end));
 
   // Not while the cache's breaker is open or the index is catching up after an outage (index-recovery).
   if (cacheEnabled() && indexReadable() && query.timeZone === actor.orgTimeZone) {

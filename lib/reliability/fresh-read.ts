@@ -1,6 +1,7 @@
 import "server-only";
 import { db, replicaDatabases, type Database } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
+import { withDeadline } from "./deadline";
 
 /**
  * Reads that must not be stale (the feed from Postgres, index rebuilds) may still go to a replica: one
@@ -91,7 +92,12 @@ export function freshReadCounts(): Counts {
  * Runs a read on `freshReader()`; when the replica it picked fails to answer, forgets what it knew of
  * that replica and runs the read on the primary instead.
  */
-export async function freshRead<T>(read: (database: Database) => Promise<T>): Promise<T> {
+export function freshRead<T>(read: (database: Database) => Promise<T>): Promise<T> {
+  // Bounded: a Postgres that hangs gives a 503, not a request that never ends.
+  return withDeadline(readWithFallback(read));
+}
+
+async function readWithFallback<T>(read: (database: Database) => Promise<T>): Promise<T> {
   const database = await freshReader();
   if (database === db()) return read(database);
   try {

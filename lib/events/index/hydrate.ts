@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
+import { withDeadline } from "@/lib/reliability/deadline";
 import { freshReader } from "@/lib/reliability/fresh-read";
 import { epochMs, occurrenceJson, type Sql } from "../occurrence-json";
 
@@ -41,30 +42,27 @@ export async function hydrateUnits(
   const theirs = missing.filter((_, i) => !granted[i]);
 
   if (mine.length > 0) {
-    // The watermark is read before Postgres: a write-through in between makes the script discard this read.
-    const watermark = await readWatermark(orgId);
-    // Chosen after the watermark read: a replica must have replayed every write-through counted in it.
-    const sql = (await freshReader()).$sql;
-    const [org] = await sql<{ max_ms: string; time_zone: string; pending: boolean }[]>`
-      SELECT max_occurrence_ms::text AS max_ms, time_zone,
-             EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending
-      FROM organizations WHERE id = ${orgId}`;
-    // Changes not yet written through would be missing from or contradicted by the index: wait for them.
-    if (org && !org.pending) {
-      const rows = await readUnits(sql, orgId, org.time_zone, unitMs, mine);
-      const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & { hydrateUnit: (...args: unknown[]) => unknown };
-      for (const unit of mine) {
-        const from = unit.unit * unitMs;
-        const pairs = rows
-          .filter((r) => (unit.patientId ? r.patient_id === unit.patientId : true))
-          .filter((r) => Number(r.start_ms) >= from && Number(r.start_ms) < from + unitMs)
-          .flatMap((r) => [r.start_ms, r.member]);
-        fill.hydrateUnit(3, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), watermark, `~${unit.unit}`, ttl.indexSetSeconds(), org.max_ms, ...pairs);
+    try {
+      // The watermark is read before Postgres: a write-through in between makes the script discard this read.
+      const watermark = await readWatermark(orgId);
+      // Bounded: a Postgres that hangs must not hold the request (or the lock) for longer.
+      const found = await withDeadline(readMine(orgId, unitMs, mine));
+      if (found) {
+        const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & { hydrateUnit: (...args: unknown[]) => unknown };
+        for (const unit of mine) {
+          const from = unit.unit * unitMs;
+          const pairs = found.rows
+            .filter((r) => (unit.patientId ? r.patient_id === unit.patientId : true))
+            .filter((r) => Number(r.start_ms) >= from && Number(r.start_ms) < from + unitMs)
+            .flatMap((r) => [r.start_ms, r.member]);
+          fill.hydrateUnit(3, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), watermark, `~${unit.unit}`, ttl.indexSetSeconds(), found.maxMs, ...pairs);
+        }
+        await fill.exec();
       }
-      await fill.exec();
+    } finally {
+      const release = mine.reduce((p, m) => p.del(keys.hydrateLock(m.setKey, m.unit)), redis.pipeline());
+      await release.exec().catch(() => {});
     }
-    const release = mine.reduce((p, m) => p.del(keys.hydrateLock(m.setKey, m.unit)), redis.pipeline());
-    await release.exec();
   }
 
   for (let waited = 0; theirs.length > 0 && waited < WAIT_MAX_MS; waited += WAIT_STEP_MS) {
@@ -73,6 +71,19 @@ export async function hydrateUnits(
     const done = replies(await checks.exec()).map((value) => value !== null);
     if (done.every(Boolean)) return;
   }
+}
+
+/** The rows of the units this request rebuilds; null while the organisation has changes not yet written through. */
+async function readMine(orgId: string, unitMs: number, mine: MissingUnit[]): Promise<{ rows: UnitRow[]; maxMs: string } | null> {
+  // Chosen after the watermark read: a replica must have replayed every write-through counted in it.
+  const sql = (await freshReader()).$sql;
+  const [org] = await sql<{ max_ms: string; time_zone: string; pending: boolean }[]>`
+    SELECT max_occurrence_ms::text AS max_ms, time_zone,
+           EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending
+    FROM organizations WHERE id = ${orgId}`;
+  // Changes not yet written through would be missing from or contradicted by the index: wait for them.
+  if (!org || org.pending) return null;
+  return { rows: await readUnits(sql, orgId, org.time_zone, unitMs, mine), maxMs: org.max_ms };
 }
 
 /** A pipeline's replies; the first error is thrown (Redis away: the caller answers from Postgres at once). */
@@ -102,8 +113,8 @@ async function readWatermark(orgId: string): Promise<string> {
  * lost it. Safe against a concurrent write-through: that one raises the value, and NX never lowers it.
  */
 export async function primeLookback(orgId: string): Promise<void> {
-  const [org] = await db().$sql<{ max_ms: string }[]>`
-    SELECT max_occurrence_ms::text AS max_ms FROM organizations WHERE id = ${orgId}`;
+  const [org] = await withDeadline(db().$sql<{ max_ms: string }[]>`
+    SELECT max_occurrence_ms::text AS max_ms FROM organizations WHERE id = ${orgId}`);
   if (org) await cacheRedis().set(keys.orgMaxDuration(orgId), org.max_ms, "NX");
 }
 
