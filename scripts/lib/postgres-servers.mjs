@@ -51,10 +51,11 @@ function postmasterPid(data) {
 }
 
 /** A handle on a server in `dir`: start, stop, freeze (SIGSTOP every process), thaw. */
-function handleFor({ dir, port, name }) {
+function handleFor({ dir, port, name, settings = {} }) {
   const data = path.join(dir, 'data');
   const log = path.join(dir, 'postgres.log');
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k '' -c max_connections=200 -c fsync=off -c full_page_writes=off`;
+  const extra = Object.entries(settings).map(([key, value]) => ` -c ${key}=${value}`).join('');
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k '' -c max_connections=200 -c fsync=off -c full_page_writes=off${extra}`;
   const handle = {
     name, dir, data, port,
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
@@ -100,8 +101,11 @@ function handleFor({ dir, port, name }) {
   return handle;
 }
 
-/** A fresh Postgres cluster in dir (anything there is removed), started on port; returns its handle. */
-export async function startPostgresServer({ dir, port, name = 'postgres' }) {
+/**
+ * A fresh Postgres cluster in dir (anything there is removed), started on port; returns its handle.
+ * `settings` are extra server settings (e.g. { shared_preload_libraries: 'pg_stat_statements' }).
+ */
+export async function startPostgresServer({ dir, port, name = 'postgres', settings = {} }) {
   if (!(await isPortFree(port))) fail(`port ${port} (for ${name}) is in use by another process`);
   await stopLeftover(dir);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -115,7 +119,7 @@ export async function startPostgresServer({ dir, port, name = 'postgres' }) {
   const data = path.join(dir, 'data');
   const init = await exec(bins.initdb, ['-D', data, '--auth=trust', '--username=postgres', '-E', 'UTF8', '--locale=C'], { cwd: dir, ...(await runAs()) });
   if (init.code !== 0) fail(`${name}: initdb failed: ${(init.stdout + init.stderr).trim()}`);
-  const handle = handleFor({ dir, port, name });
+  const handle = handleFor({ dir, port, name, settings });
   await handle.start();
   return handle;
 }
@@ -153,7 +157,7 @@ function copyData(from, to, top = true) {
  * A streaming replica of `primary` (a handle from startPostgresServer) in dir on port, through a
  * physical replication slot (the primary keeps the WAL it needs). Resolves once it replays.
  */
-export async function startReplica({ primary, dir, port, name = 'replica' }) {
+export async function startReplica({ primary, dir, port, name = 'replica', settings = {} }) {
   if (!(await isPortFree(port))) fail(`port ${port} (for ${name}) is in use by another process`);
   await stopLeftover(dir);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -179,7 +183,7 @@ export async function startReplica({ primary, dir, port, name = 'replica' }) {
   }
   await chownToPostgres(dir);
   fs.chmodSync(path.join(dir, 'data'), 0o700);
-  const handle = handleFor({ dir, port, name });
+  const handle = handleFor({ dir, port, name, settings });
   await handle.start();
   const streaming = await waitFor(async () => {
     const check = await connect(primary.url());
