@@ -38,6 +38,7 @@ function readPid(file) {
  * Starts a redis-server on 127.0.0.1:port with its state in dir; returns a handle to stop, kill, pause
  * and resume it. `args` adds options (e.g. ['--maxmemory', '4mb']); a cache has no persistence unless
  * `persistent` (AOF), so a restart comes back empty like an evicted cache.
+ * @param {{ dir: string, port: number, args?: string[], persistent?: boolean, name?: string }} options
  */
 export async function startRedisServer({ dir, port, args = [], persistent = false, name = 'redis' }) {
   if (port > MAX_REDIS_PORT) fail(`Redis port ${port} is above ${MAX_REDIS_PORT} (the cluster bus needs port + 10000)`);

@@ -1,7 +1,3 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import Redis from "ioredis";
 import { readFromPostgres } from "@/lib/events/read-from-postgres";
 import type { FeedOccurrence } from "@/lib/events/types";
 import { createTestOrganization } from "@/lib/testing/test-organization";
@@ -10,9 +6,7 @@ import { dayFromNow, seedCalendar } from "./calendar";
 import { resetStatements, statementCalls } from "./database";
 import { summarize, writeFigures } from "./figures";
 import { Client, type Timed } from "./http";
-
-const sha = (file: string) =>
-  createHash("sha1").update(readFileSync(path.join(process.cwd(), "lib", "redis", "scripts", file), "utf8")).digest("hex");
+import { watchIndex } from "./monitor";
 
 /** What the Postgres statements of a read are called (fragments of their text in pg_stat_statements). */
 const STATEMENTS = {
@@ -46,7 +40,7 @@ export async function runStampede(options: {
     REDIS_KEY_PREFIX: options.prefix,
     API_RATE_LIMIT_PER_MINUTE: "1000000",
   });
-  let monitor: Redis | undefined;
+  let watch: Awaited<ReturnType<typeof watchIndex>> | undefined;
   try {
     const staff = new Client(app.url, app.url);
     await staff.login(org.staff.email, org.staff.password);
@@ -70,23 +64,11 @@ export async function runStampede(options: {
     await options.cache.restart();
     // MONITOR shows every command the app sends: wait (bounded) until it reads the canary's window from
     // the index again, i.e. its breaker closed and its index recovery finished.
-    const fills: string[] = [];
-    const readWindowSha = sha("read-window.lua");
-    const hydrateUnitSha = sha("hydrate-unit.lua");
-    let indexRead = false;
-    const origin = new Redis(options.cache.url, { lazyConnect: true });
-    monitor = await origin.monitor();
-    origin.disconnect();
-    monitor.on("error", () => {});
-    monitor.on("monitor", (_time: string, args: string[]) => {
-      const [command, script] = [String(args[0]).toLowerCase(), String(args[1])];
-      if (command === "evalsha" && script === readWindowSha && args.some((a) => String(a).includes(canary.id))) indexRead = true;
-      if ((command === "evalsha" && script === hydrateUnitSha) || (command === "eval" && script.includes("hydration unit"))) {
-        fills.push(`${args[3]} ${args[7]}`);
-      }
-    });
+    watch = await watchIndex(options.cache.url);
+    const watching = watch;
+    const indexRead = () => watching.reads.some((args) => args.some((a) => a.includes(canary.id)));
     const canaryWindow = `start=${from.toISOString()}&end=${to.toISOString()}&timeZone=${encodeURIComponent(canary.timeZone)}`;
-    for (let waited = 0; !indexRead; waited += 100) {
+    for (let waited = 0; !indexRead(); waited += 100) {
       if (waited > 30_000) throw new Error("the app did not read from the index within 30 s of the cache's restart");
       await canaryStaff.request("GET", `/api/events?${canaryWindow}`);
       await sleep(100);
@@ -95,14 +77,13 @@ export async function runStampede(options: {
     const figures = [];
     for (const burst of bursts) {
       await resetStatements(options.url);
-      fills.length = 0;
+      watch.fills.length = 0;
       const results: Timed<FeedOccurrence[]>[] = await Promise.all(
         Array.from({ length: 50 }, () => staff.request<FeedOccurrence[]>("GET", `/api/events?${burst.query}`)),
       );
       await sleep(200); // MONITOR lines arrive after the replies
       const calls = await statementCalls(options.url, STATEMENTS);
-      const perKey = new Map<string, number>();
-      for (const fill of fills) perKey.set(fill, (perKey.get(fill) ?? 0) + 1);
+      const perKey = watch.perKey();
       const end = "end" in burst && burst.end ? burst.end : to;
       const truth = JSON.parse(await readFromPostgres({ orgId: org.id, patientIds: burst.patientIds }, from, end, org.timeZone)) as unknown;
       figures.push({
@@ -118,7 +99,7 @@ export async function runStampede(options: {
     writeFigures("stampede", { concurrentRequests: 50, bursts: figures });
     return { bursts: figures };
   } finally {
-    monitor?.disconnect();
+    watch?.stop();
     await app.stop();
   }
 }
