@@ -25,7 +25,7 @@ export async function deleteEvent(actor: Actor, eventId: string, request: Delete
   requireStaff(actor);
   const input = parseInput(deleteEventSchema, request);
   await writeTransaction(async (tx) => {
-    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId);
+    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId, input.version);
     const { event } = loaded;
     if (input.version !== undefined && input.version !== event.version) throw versionConflict(event.version);
     if (!event.rrule) return removeEvent(tx, event);

@@ -42,7 +42,7 @@ export async function updateEvent(actor: Actor, eventId: string, input: unknown)
   }
 
   const { detail, touched } = await writeTransaction(async (tx) => {
-    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId);
+    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId, patch.version);
     if (patch.version !== undefined && patch.version !== loaded.event.version) throw versionConflict(loaded.event.version);
     if (patch.patientIds) await assertPatientsInOrg(tx, actor.orgId, patch.patientIds);
 
