@@ -176,9 +176,9 @@ export default function CohortPlanner({ initial, cohorts, timeZone }: CohortPlan
   return (
     <div className="planner">
       <aside className="planner-side" aria-label="What to show">
-        <label className="field">
-          <span>Show</span>
-          <select value={scopeValue} onChange={(e) => chooseScope(e.target.value)}>
+        <div className="field">
+          <label htmlFor="planner-scope">Show</label>
+          <select id="planner-scope" value={scopeValue} onChange={(e) => chooseScope(e.target.value)}>
             <option value="org">Whole organisation</option>
             {cohorts.map((c) => (
               <option key={c.id} value={c.id}>
@@ -187,7 +187,7 @@ export default function CohortPlanner({ initial, cohorts, timeZone }: CohortPlan
             ))}
             <option value="patients">Chosen patients…</option>
           </select>
-        </label>
+        </div>
         {selection.kind === "patients" && <PatientPicker selectedIds={selectedIds} onToggle={togglePatient} onSeen={(p) => directory.add(p)} />}
         <Legend
           caption={selection.kind === "org" ? "Patients in view" : selection.kind === "cohort" ? "Cohort members" : "Chosen patients"}
@@ -241,7 +241,6 @@ export default function CohortPlanner({ initial, cohorts, timeZone }: CohortPlan
               headerToolbar={false}
               height="auto"
               nowIndicator
-              navLinks
               dayMaxEvents
               scrollTime="07:00:00"
               events={loadEvents}

@@ -28,6 +28,6 @@ export class CalendarPage {
 
   async waitForLoaded() {
     await expect(this.calendar).toBeVisible();
-    await expect(this.page.getByRole("status")).not.toHaveText(/Loading/);
+    await expect(this.calendar.getByRole("status").first()).not.toHaveText(/Loading/);
   }
 }

@@ -62,7 +62,7 @@ function exdateLine(event: EventRow, starts: Date[]): string | null {
 
 async function loadPatientEvents(patientId: string): Promise<EventRow[]> {
   const sql = db().$sql;
-  return sql<EventRow[]>`
+  const rows = await sql<EventRow[]>`
     SELECT e.id, e.title, e.description, e.location, e.start_at AS "startAt", e.end_at AS "endAt",
            e.all_day AS "allDay", e.time_zone AS "timeZone", e.rrule, e.version, e.updated_at AS "updatedAt",
            EXISTS (SELECT 1 FROM event_patients ep WHERE ep.event_id = e.id AND ep.patient_id = ${patientId}) AS member,
@@ -77,6 +77,8 @@ async function loadPatientEvents(patientId: string): Promise<EventRow[]> {
       AND (CASE WHEN e.rrule IS NULL THEN e.end_at ELSE coalesce(e.series_end, 'infinity') END)
           > now() - ${`${PAST_DAYS} days`}::interval
     ORDER BY e.start_at, e.id`;
+  // Through drizzle's client, timestamps arrive as text.
+  return rows.map((r) => ({ ...r, startAt: new Date(r.startAt), endAt: new Date(r.endAt), updatedAt: new Date(r.updatedAt) }));
 }
 
 /**

@@ -28,9 +28,9 @@ export async function issueCalendarToken(actor: Actor): Promise<string> {
 /** When the patient's current token was issued (null: none yet). */
 export async function calendarTokenIssuedAt(actor: Actor): Promise<Date | null> {
   if (actor.role !== "patient" || !actor.patientId) return null;
-  const [row] = await db().$sql<{ createdAt: Date }[]>`
+  const [row] = await db().$sql<{ createdAt: string }[]>`
     SELECT created_at AS "createdAt" FROM calendar_tokens WHERE patient_id = ${actor.patientId}`;
-  return row?.createdAt ?? null;
+  return row ? new Date(row.createdAt) : null;
 }
 
 export async function revokeCalendarToken(actor: Actor): Promise<void> {
