@@ -4,11 +4,10 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-/** Monday of the week holding `date` (ISO weeks, as clinics plan them). */
+/** Sunday of the week holding `date`: lanes show the same weeks as FullCalendar's en-US week view. */
 export function startOfWeek(date: string): string {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-  return addDays(date, -((weekday + 6) % 7));
+  return addDays(date, -new Date(Date.UTC(y, m - 1, d)).getUTCDay());
 }
 
 /** Today's date in a time zone. */
