@@ -1,7 +1,7 @@
 import { env, isBuildPhase } from "@/lib/env";
 
 // A server with wrong configuration refuses to start with a clear message instead of failing on its
-// first request.
+// first request. Then the background work of every instance starts: the outbox reconciler.
 if (!isBuildPhase()) {
   try {
     env();
@@ -9,4 +9,6 @@ if (!isBuildPhase()) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
+  const { startReconciler } = await import("@/lib/events/index/reconcile");
+  startReconciler();
 }

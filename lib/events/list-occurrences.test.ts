@@ -46,7 +46,8 @@ beforeAll(async () => {
 afterAll(closeDb);
 
 async function feed(actor: TestOrganization["staff"]["actor"], query: string): Promise<FeedItem[]> {
-  return JSON.parse(await listOccurrencesJson(actor, feedQueryFromSearchParams(new URLSearchParams(query)))) as FeedItem[];
+  const body = await listOccurrencesJson(actor, feedQueryFromSearchParams(new URLSearchParams(query)));
+  return JSON.parse(body.toString()) as FeedItem[];
 }
 
 const titles = (items: FeedItem[]) => items.map((i) => i.title);

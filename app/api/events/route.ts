@@ -1,7 +1,9 @@
 import { getActor } from "@/lib/auth/get-actor";
+import { badRequest } from "@/lib/errors";
+import { createEvent } from "@/lib/events/create-event";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { listOccurrencesJson } from "@/lib/events/list-occurrences";
-import { handle, rawJson } from "@/lib/http/respond";
+import { handle, json, rawJson } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
 
@@ -9,4 +11,12 @@ export const GET = handle(async (request) => {
   const actor = await getActor();
   const query = feedQueryFromSearchParams(new URL(request.url).searchParams);
   return rawJson(await listOccurrencesJson(actor, query));
+});
+
+export const POST = handle(async (request) => {
+  const actor = await getActor();
+  const body: unknown = await request.json().catch(() => {
+    throw badRequest("The body must be JSON: {title, start, end, timeZone, patientIds, …}");
+  });
+  return json(await createEvent(actor, body), { status: 201 });
 });
