@@ -4,6 +4,9 @@ import { parsePlannerState } from "@/components/calendar/planner-state";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
 import { listCohorts } from "@/lib/cohorts/cohorts";
+import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
+
+const ACTIONS = { createEvent: createEventAction, updateEvent: updateEventAction, deleteEvent: deleteEventAction };
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +21,7 @@ export default async function CohortCalendarPage({ searchParams }: PageProps) {
     <>
       <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" />
       <main>
-        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} />
+        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} />
       </main>
     </>
   );

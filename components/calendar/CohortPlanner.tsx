@@ -14,6 +14,7 @@ import { usePatientDirectory } from "./patient-directory";
 import { PatientPicker } from "./PatientPicker";
 import { FC_VIEW, plannerSearch, selectionKey, viewFromFullCalendar, type PlannerState, type PlannerView, type Selection } from "./planner-state";
 import { PlannerToolbar } from "./PlannerToolbar";
+import { useEventEditing, type EditingActions } from "./use-event-editing";
 import { useLiveUpdates } from "./use-live-updates";
 
 export interface CohortOption {
@@ -26,10 +27,11 @@ export interface CohortPlannerProps {
   initial: PlannerState;
   cohorts: CohortOption[];
   timeZone: string;
+  actions: EditingActions;
 }
 
 /** The cohort calendar: what to show (organisation, cohort, chosen patients), how (views), and live. */
-export default function CohortPlanner({ initial, cohorts, timeZone }: CohortPlannerProps) {
+export default function CohortPlanner({ initial, cohorts, timeZone, actions }: CohortPlannerProps) {
   const directory = usePatientDirectory();
   const controller = useCalendarController();
   const calendarRef = useRef<CalendarRef>(null);
@@ -85,7 +87,7 @@ export default function CohortPlanner({ initial, cohorts, timeZone }: CohortPlan
         const seen = ids.flatMap((id) => directory.get(id) ?? []).sort((a, b) => a.name.localeCompare(b.name));
         setLegendPatients(seen.slice(0, 500));
       }
-      return toCalendarEvents(list, directory, { hidden: hiddenRef.current, showPatients: true, editable: false });
+      return toCalendarEvents(list, directory, { hidden: hiddenRef.current, showPatients: true, editable: true });
     },
     [stableSelection, directory],
   );
@@ -94,6 +96,15 @@ export default function CohortPlanner({ initial, cohorts, timeZone }: CohortPlan
     calendarRef.current?.getApi().refetchEvents();
     setRevision((r) => r + 1);
   }, []);
+
+  const editingApi = useEventEditing({
+    actions,
+    directory,
+    timeZone,
+    defaultPatients: () => (stableSelection.kind === "patients" && stableSelection.patientIds.length <= 20 ? stableSelection.patientIds : []),
+    refresh,
+    onMessage: (text) => setStatus({ loading: false, error: text }),
+  });
 
   useEffect(() => {
     hiddenRef.current = hidden;
@@ -248,11 +259,41 @@ export default function CohortPlanner({ initial, cohorts, timeZone }: CohortPlan
               eventSourceFailure={onFailure}
               datesSet={onDatesSet}
               eventClick={onEventClick}
+              selectable
+              selectMirror
+              select={editingApi.onSelect}
+              eventDrop={editingApi.onDrag}
+              eventResize={editingApi.onDrag}
             />
           )}
         </div>
       </section>
-      {open && <OccurrenceDetails occurrence={open} directory={directory} timeZone={timeZone} onClose={() => setOpen(null)} />}
+      {open && (
+        <OccurrenceDetails
+          occurrence={open}
+          directory={directory}
+          timeZone={timeZone}
+          onClose={() => setOpen(null)}
+          actions={
+            <>
+              <button type="button" className="danger" onClick={() => void editingApi.deleteOccurrence(open).then((done) => done && setOpen(null))}>
+                Delete
+              </button>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => {
+                  setOpen(null);
+                  editingApi.editOccurrence(open);
+                }}
+              >
+                Edit
+              </button>
+            </>
+          }
+        />
+      )}
+      {editingApi.dialogs}
     </div>
   );
 }
