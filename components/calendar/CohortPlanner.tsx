@@ -187,6 +187,9 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions }: C
   return (
     <div className="planner">
       <aside className="planner-side" aria-label="What to show">
+        <button type="button" className="primary" onClick={() => editingApi.openNew(date)}>
+          New appointment
+        </button>
         <div className="field">
           <label htmlFor="planner-scope">Show</label>
           <select id="planner-scope" value={scopeValue} onChange={(e) => chooseScope(e.target.value)}>

@@ -88,6 +88,15 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
     setEditing({ kind: "create", values });
   }, []);
 
+  /** The keyboard's way to create (selecting a range needs a pointer): the next full hour today. */
+  const openNew = (date: string) => {
+    const hour = Math.min(22, new Date().getHours() + 1);
+    const at = (h: number) => `${date}T${String(h).padStart(2, "0")}:00`;
+    const values: EditorValues = { title: "", patientIds: latest.current.defaultPatients(), start: at(hour), end: at(hour + 1), allDay: false, timeZone, location: "", description: "", rrule: null };
+    setError("");
+    setEditing({ kind: "create", values });
+  };
+
   const onDrag = useCallback(async (info: EventChangeInfo) => {
     const { occurrence } = info.event.extendedProps as OccurrenceProps;
     const scope = occurrence.recurring ? await askScope("Edit") : undefined;
@@ -183,5 +192,5 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
     </>
   );
 
-  return { dialogs, onSelect, onDrag, editOccurrence, deleteOccurrence };
+  return { dialogs, onSelect, onDrag, openNew, editOccurrence, deleteOccurrence };
 }
