@@ -1,7 +1,8 @@
 import { createTestCohort, createTestEvent } from "@/lib/testing/test-organization";
 import { expect, test } from "./fixtures";
 import { PlannerPage } from "./pages/PlannerPage";
-import { dayAt, publishLiveUpdate } from "./support/data";
+import { createEvent } from "@/lib/events/create-event";
+import { dayAt } from "./support/data";
 import { expectAccessible, saveScreen } from "./support/screens";
 
 test("views, date picker and the link reopen the same calendar", async ({ page, org, loginAs }) => {
@@ -101,8 +102,15 @@ test("another user's change shows up without a reload", async ({ page, org, logi
   // Give the browser's event stream a moment to subscribe before the change is announced.
   await page.waitForTimeout(500);
 
-  const eventId = await createTestEvent(org.id, { title: `Live ${org.tag}`, start: dayAt(12), patientIds: [first!.id] });
-  await publishLiveUpdate(org.id, { eventId, version: 1, deleted: false, patientIds: [first!.id] });
+  // Another staff member books through the engine, which publishes the change on the organisation's channel.
+  const start = dayAt(12);
+  await createEvent(org.admin.actor, {
+    title: `Live ${org.tag}`,
+    start: start.toISOString(),
+    end: new Date(start.getTime() + 30 * 60_000).toISOString(),
+    timeZone: org.timeZone,
+    patientIds: [first!.id],
+  });
   await expect(planner.event(`Live ${org.tag}`)).toBeVisible({ timeout: 3000 });
 });
 
