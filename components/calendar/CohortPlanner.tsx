@@ -223,7 +223,7 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions }: C
           onDate={go}
           onView={changeView}
         />
-        <p className="calendar-status" role="status" aria-live="polite">
+        <p className="calendar-status" role="status" aria-live="polite" aria-label="Calendar status">
           {status.loading ? <span className="spinner" aria-hidden="true" /> : null}
           {status.loading ? "Loading appointments…" : ""}
         </p>

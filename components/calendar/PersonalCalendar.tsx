@@ -67,7 +67,7 @@ export default function PersonalCalendar({ timeZone, patientId }: PersonalCalend
         onDate={(d) => controller.gotoDate(d)}
         onView={(v) => v !== "lanes" && controller.changeView(FC_VIEW[v])}
       />
-      <p className="calendar-status" role="status" aria-live="polite">
+      <p className="calendar-status" role="status" aria-live="polite" aria-label="Calendar status">
         {status.loading ? <span className="spinner" aria-hidden="true" /> : null}
         {status.loading ? "Loading appointments…" : ""}
       </p>
