@@ -24,8 +24,11 @@ export class MyCalendarPage {
 
   /** Gets (or resets) the private feed address and returns it. */
   async issueFeedUrl(): Promise<string> {
+    const before = (await this.feedUrl.count()) ? await this.feedUrl.inputValue() : "";
     await this.subscribe.getByRole("button", { name: /Get address|Reset address/ }).click();
     await expect(this.feedUrl).toHaveValue(/\/api\/calendars\/.+\.ics$/);
+    // A reset replaces the address shown: wait for the new one.
+    await expect.poll(() => this.feedUrl.inputValue()).not.toBe(before);
     return this.feedUrl.inputValue();
   }
 }
