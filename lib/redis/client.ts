@@ -129,7 +129,7 @@ const connections = (): Connections => (globalForRedis.cohortRedis ??= {});
 const listeners = (): Set<Listener> => (globalForRedis.cohortBreakerListeners ??= new Set());
 
 /** True when one standalone server holds both the cache and the sessions. */
-function sharedServer(): boolean {
+export function sharedServer(): boolean {
   const { REDIS_CLUSTER_NODES, SESSION_REDIS_URL, REDIS_URL } = env();
   return REDIS_CLUSTER_NODES.length === 0 && SESSION_REDIS_URL === REDIS_URL;
 }

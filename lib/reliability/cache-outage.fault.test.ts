@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, freePorts } from "@/scripts/lib/redis-servers.mjs";
-import { extraPortRange, faultDataDir, useEnv } from "@/scripts/testing/fault-env.mjs";
+import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
 
 /**
  * The cache Redis goes away (stopped, then frozen so that commands hang) while staff read and write, with
@@ -17,7 +17,7 @@ const prefix = `fault-cache-${Date.now().toString(36)}:`;
 beforeAll(async () => {
   cache = await startRedisServer({ dir: faultDataDir("cache-outage/cache"), port: ports[0]!, persistent: true, name: "cache redis" });
   sessions = await startRedisServer({ dir: faultDataDir("cache-outage/sessions"), port: ports[1]!, persistent: true, name: "session redis" });
-  useEnv({ REDIS_URL: cache.url, SESSION_REDIS_URL: sessions.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined, LOG_LEVEL: "error" });
+  overrideEnv({ REDIS_URL: cache.url, SESSION_REDIS_URL: sessions.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined, LOG_LEVEL: "error" });
 });
 
 afterAll(async () => {
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe("cache Redis outage", () => {
   it("keeps reads and writes answering, then serves nothing stale once the cache is back", async () => {
-    // Imported after useEnv: lib/ reads its configuration on first use.
+    // Imported after overrideEnv: lib/ reads its configuration on first use.
     const { runCacheOutage } = await import("@/lib/testing/faults/cache-outage-scenario");
     const figures = await runCacheOutage({ cache, appPorts: [ports[2]!, ports[3]!], prefix, sessionsUrl: sessions.url });
     for (const fault of figures.faults) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { freePorts } from "@/scripts/lib/redis-servers.mjs";
-import { extraPortRange, useEnv } from "@/scripts/testing/fault-env.mjs";
+import { extraPortRange, overrideEnv } from "@/scripts/testing/fault-env.mjs";
 
 /**
  * Hundreds of concurrent conflicting edits of one series on two instances: each acknowledged write is
@@ -8,7 +8,7 @@ import { extraPortRange, useEnv } from "@/scripts/testing/fault-env.mjs";
  */
 const ports = await freePorts(2, extraPortRange(), "TEST_EXTRA_PORTS");
 const prefix = `fault-edits-${Date.now().toString(36)}:`;
-useEnv({ REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "error" });
+overrideEnv({ REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "error" });
 
 describe("concurrent conflicting edits", () => {
   it("applies or refuses every edit, loses none, and ends with Redis equal to Postgres", async () => {

@@ -52,14 +52,30 @@ async function drain(): Promise<void> {
   logger().info({ ms: s.lastMs }, "index recovered: outbox replayed, reads use the index again");
 }
 
-/** Watches the cache breaker (once per process): open marks the index suspect, close replays the outbox. */
+/** Reads stay off the index from now until `recoverIndex()` has replayed the outbox. */
+export function markIndexSuspect(reason: string): void {
+  const s = state();
+  if (!s.recovering) logger().warn({ reason }, "the cache may have missed writes: reads avoid the index until it has caught up");
+  s.recovering = true;
+}
+
+/** Replays the outbox, then lets reads use the index again (when it was marked suspect). */
+export function recoverIndex(): void {
+  if (state().recovering) void drain();
+}
+
+/**
+ * Watches the cache breaker (once per process): open marks the index suspect, close replays the outbox.
+ * The live-channel listener reports its silences the same way (markIndexSuspect / recoverIndex): an
+ * instance that sent no command while Redis hung learns of it there.
+ */
 export function startIndexRecovery(): void {
   const s = state();
   if (s.started) return;
   s.started = true;
   onBreakerChange((name, breaker) => {
     if (name !== "cohort-cache") return;
-    if (breaker === "open") state().recovering = true;
-    else void drain();
+    if (breaker === "open") markIndexSuspect("the cache's circuit opened");
+    else recoverIndex();
   });
 }

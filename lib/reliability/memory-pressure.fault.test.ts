@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, startRedisServer } from "@/scripts/lib/redis-servers.mjs";
-import { extraPortRange, faultDataDir, useEnv } from "@/scripts/testing/fault-env.mjs";
+import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
 
 /** maxmemory + allkeys-lru on the cache: evicted index keys are rebuilt, never served partially. */
 type Redis = Awaited<ReturnType<typeof startRedisServer>>;
@@ -18,7 +18,7 @@ beforeAll(async () => {
     args: ["--maxmemory", MAXMEMORY, "--maxmemory-policy", "allkeys-lru"],
   });
   sessions = await startRedisServer({ dir: faultDataDir("memory-pressure/sessions"), port: ports[1]!, name: "session redis" });
-  useEnv({ REDIS_URL: cache.url, SESSION_REDIS_URL: sessions.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined, LOG_LEVEL: "error" });
+  overrideEnv({ REDIS_URL: cache.url, SESSION_REDIS_URL: sessions.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined, LOG_LEVEL: "error" });
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, startRedisServer } from "@/scripts/lib/redis-servers.mjs";
-import { extraPortRange, faultDataDir, useEnv } from "@/scripts/testing/fault-env.mjs";
+import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
 
 /**
  * The session store goes away: signed-in requests and sign-ins fail closed (503, never data without a
@@ -16,7 +16,7 @@ beforeAll(async () => {
   for (const [i, name] of ["cache", "sessions", "shared"].entries()) {
     servers.push(await startRedisServer({ dir: faultDataDir(`session-outage/${name}`), port: ports[i]!, persistent: true, name: `${name} redis` }));
   }
-  useEnv({ REDIS_URL: servers[0]!.url, SESSION_REDIS_URL: servers[1]!.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined, LOG_LEVEL: "error" });
+  overrideEnv({ REDIS_URL: servers[0]!.url, SESSION_REDIS_URL: servers[1]!.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined, LOG_LEVEL: "error" });
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, startRedisServer } from "@/scripts/lib/redis-servers.mjs";
-import { extraPgPortRange, extraPortRange, faultDataDir, useEnv } from "@/scripts/testing/fault-env.mjs";
+import { extraPgPortRange, extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
 import type { PostgresServer } from "@/lib/testing/faults/database";
 
 /** Redis restarted empty: 50 concurrent requests rebuild each index unit from Postgres at most once. */
@@ -17,7 +17,7 @@ beforeAll(async () => {
   sessions = await startRedisServer({ dir: faultDataDir("stampede/sessions"), port: ports[1]!, name: "session redis" });
   const { startFaultDatabase } = await import("@/lib/testing/faults/database");
   database = await startFaultDatabase("stampede", pgPort!);
-  useEnv({ DATABASE_URL: database.url, REDIS_URL: cache.url, SESSION_REDIS_URL: sessions.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined, LOG_LEVEL: "error" });
+  overrideEnv({ DATABASE_URL: database.url, REDIS_URL: cache.url, SESSION_REDIS_URL: sessions.url, REDIS_KEY_PREFIX: prefix, REDIS_CLUSTER_NODES: undefined, LOG_LEVEL: "error" });
 });
 
 afterAll(async () => {

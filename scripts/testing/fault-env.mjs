@@ -18,7 +18,7 @@ export const baseEnv = { ...process.env };
  * Points this process's lib/ (db(), cacheRedis(), …) at the given servers. Call before the first use of
  * lib/env.ts in the test file: vitest runs each file in a fresh module graph, so the values hold for it.
  */
-export function useEnv(overrides) {
+export function overrideEnv(overrides) {
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = String(value);
