@@ -11,7 +11,7 @@ import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fau
 type Servers = Awaited<ReturnType<typeof startRedisServer>>;
 let cache: Servers;
 let sessions: Servers;
-const ports = await freePorts(4, extraPortRange(), "TEST_EXTRA_PORTS");
+const ports = await freePorts(5, extraPortRange(), "TEST_EXTRA_PORTS");
 const prefix = `fault-cache-${Date.now().toString(36)}:`;
 
 beforeAll(async () => {
@@ -29,7 +29,7 @@ describe("cache Redis outage", () => {
   it("keeps reads and writes answering, then serves nothing stale once the cache is back", async () => {
     // Imported after overrideEnv: lib/ reads its configuration on first use.
     const { runCacheOutage } = await import("@/lib/testing/faults/cache-outage-scenario");
-    const figures = await runCacheOutage({ cache, appPorts: [ports[2]!, ports[3]!], prefix, sessionsUrl: sessions.url });
+    const figures = await runCacheOutage({ cache, appPorts: [ports[2]!, ports[3]!, ports[4]!], prefix, sessionsUrl: sessions.url });
     for (const fault of figures.faults) {
       expect(fault.outage.reads.failed, `${fault.name}: reads that failed during the outage`).toBe(0);
       expect(fault.outage.writes.failed, `${fault.name}: writes refused during the outage`).toBe(0);

@@ -9,21 +9,28 @@ import { MAX_REDIS_PORT, startRedisCluster, stopRedisCluster } from './redis-ser
 const log = logger('services');
 export const CLUSTER_DIR = path.join(DATA_DIR, 'redis-cluster');
 
-async function clusterPorts(range) {
+async function clusterPorts(range, exclude) {
   const match = /^(\d+)-(\d+)$/.exec(range);
   if (!match) fail(`TEST_EXTRA_PORTS=${range} must be a range such as 47000-47099`);
   const ports = [];
   for (let port = Number(match[1]); port <= Math.min(Number(match[2]), MAX_REDIS_PORT) && ports.length < 3; port += 1) {
-    if ((await isPortFree(port)) && (await isPortFree(port + 10000))) ports.push(port);
+    if (!exclude.includes(port) && (await isPortFree(port)) && (await isPortFree(port + 10000))) ports.push(port);
   }
   if (ports.length < 3) fail(`TEST_EXTRA_PORTS=${range} has no 3 free ports (with their bus ports +10000) for the Redis Cluster`);
   return ports;
 }
 
-export async function withRedisCluster(run) {
+/**
+ * Runs `run(cluster)` with a fresh cluster; `exclude`: ports the caller has reserved for other servers.
+ * @template T
+ * @param {(cluster: { ports: number[], nodes: string }) => Promise<T>} run
+ * @param {{ exclude?: number[] }} [options]
+ * @returns {Promise<T>}
+ */
+export async function withRedisCluster(run, { exclude = [] } = {}) {
   const started = Date.now();
   await stopRedisCluster(CLUSTER_DIR);
-  const ports = await clusterPorts(process.env.TEST_EXTRA_PORTS || '47000-47099');
+  const ports = await clusterPorts(process.env.TEST_EXTRA_PORTS || '47000-47099', exclude);
   const cluster = await startRedisCluster({ dir: CLUSTER_DIR, ports, log });
   log(`Redis Cluster up in ${seconds(Date.now() - started)} on ${cluster.nodes}`);
   try {

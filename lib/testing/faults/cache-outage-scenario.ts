@@ -67,14 +67,20 @@ export async function verifyWrites(client: Client, calendar: Calendar, expect: E
   return { found, problems };
 }
 
-async function signIn(app: AppServer, org: TestOrganization): Promise<Client> {
-  const client = new Client(app.url, app.url);
+async function signIn(app: AppServer, org: TestOrganization, origin = app.url): Promise<Client> {
+  const client = new Client(app.url, origin);
   const login = await client.login(org.staff.email, org.staff.password);
   if (!client.signedIn) throw new Error(`login on ${app.url} failed (${login.status}): ${login.text}\n${app.output()}`);
   return client;
 }
 
-export async function runCacheOutage(options: { cache: RedisHandle & { url: string }; appPorts: [number, number]; prefix: string; sessionsUrl: string }) {
+export async function runCacheOutage(options: {
+  cache: RedisHandle & { url: string };
+  /** Writer, reader and baseline (CACHE_MODE=off) instances. */
+  appPorts: [number, number, number];
+  prefix: string;
+  sessionsUrl: string;
+}) {
   const { cache } = options;
   const org = await createTestOrganization({ patients: 6 });
   const calendar = await seedCalendar(org);
@@ -84,17 +90,27 @@ export async function runCacheOutage(options: { cache: RedisHandle & { url: stri
     REDIS_KEY_PREFIX: options.prefix,
     API_RATE_LIMIT_PER_MINUTE: "1000000",
   };
-  const app = await startApp(options.appPorts[0], env);
-  const baseline = await startApp(options.appPorts[1], { ...env, CACHE_MODE: "off" });
+  // Behind one load balancer: one public origin for all instances.
+  const origin = `http://127.0.0.1:${options.appPorts[0]}`;
+  const apps = [
+    await startApp(options.appPorts[0], env, origin),
+    await startApp(options.appPorts[1], env, origin),
+    await startApp(options.appPorts[2], { ...env, CACHE_MODE: "off" }, origin),
+  ];
+  const [writerApp, readerApp, baselineApp] = apps as [AppServer, AppServer, AppServer];
   try {
-    const staff = await signIn(app, org);
-    const uncachedStaff = await signIn(baseline, org);
+    // Staff write on one instance and read on another with the same session, so what the reader serves
+    // after the outage depends on what reached it through Redis, not on what it wrote itself.
+    const staff = await signIn(writerApp, org, origin);
+    const reader = staff.at(readerApp.url);
+    const uncachedStaff = staff.at(baselineApp.url);
     const expect = new Expectations();
 
-    // Before: hydrate the windows, then measure hits and the same reads from Postgres (CACHE_MODE=off).
-    await runConcurrently(4, readTasks(staff, calendar, null, [], [], 1));
+    // Before: hydrate the windows (and the reader's hot windows), then measure hits and the same reads
+    // from Postgres (CACHE_MODE=off).
+    await runConcurrently(4, readTasks(reader, calendar, null, [], [], 1));
     const hits: Timed[] = [];
-    await runConcurrently(4, readTasks(staff, calendar, null, [], hits, 4));
+    await runConcurrently(4, readTasks(reader, calendar, null, [], hits, 4));
     const uncached: Timed[] = [];
     await runConcurrently(4, readTasks(uncachedStaff, calendar, null, [], uncached, 4));
 
@@ -103,18 +119,18 @@ export async function runCacheOutage(options: { cache: RedisHandle & { url: stri
       await breakIt();
       const reads: Timed[] = [];
       const log: WriteLog = { acknowledged: 0, refused: 0, results: [] };
-      // Reads and writes interleaved, six in flight.
-      await runConcurrently(6, interleave(readTasks(staff, calendar, null, [], reads, 4), writeTasks(staff, org, calendar, expect, 30, name, log)));
+      // Reads (reader) and writes (writer) interleaved, six in flight.
+      await runConcurrently(6, interleave(readTasks(reader, calendar, null, [], reads, 4), writeTasks(staff, org, calendar, expect, 30, name, log)));
 
       await restore();
       const stale: string[] = [];
       const returning: Timed[] = [];
       const catchUp = waitForOutbox(org.id);
-      await runConcurrently(4, readTasks(staff, calendar, expect, stale, returning, 6));
+      await runConcurrently(4, interleave(readTasks(reader, calendar, expect, stale, returning, 4), readTasks(staff, calendar, expect, stale, returning, 2)));
       const catchUpMs = await catchUp;
       const after: Timed[] = [];
-      await runConcurrently(4, readTasks(staff, calendar, expect, stale, after, 2));
-      const verified = await verifyWrites(staff, calendar, expect);
+      await runConcurrently(4, interleave(readTasks(reader, calendar, expect, stale, after, 2), readTasks(staff, calendar, expect, stale, after, 1)));
+      const verified = await verifyWrites(reader, calendar, expect);
       faults.push({
         name,
         outage: { reads: summarize(reads), writes: summarize(log.results), acknowledged: log.acknowledged },
@@ -136,7 +152,6 @@ export async function runCacheOutage(options: { cache: RedisHandle & { url: stri
     writeFigures("cache-outage", figures);
     return figures;
   } finally {
-    await app.stop();
-    await baseline.stop();
+    for (const app of apps) await app.stop();
   }
 }
