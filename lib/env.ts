@@ -16,6 +16,8 @@ const schema = z
       .optional()
       .transform((v) => (v ?? "").split(",").map((u) => u.trim()).filter(Boolean))
       .pipe(z.array(z.url({ message: "DATABASE_REPLICA_URLS must list postgres:// URLs separated by commas" }))),
+    /** How long a fresh read waits for a replica that lags a little before asking the primary (ms). */
+    DATABASE_REPLICA_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(20),
     /** Postgres cancels a statement (and rolls back its transaction) after this long (ms); 0 disables. */
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
     // Required unless REDIS_CLUSTER_NODES names the cache and SESSION_REDIS_URL the session store.

@@ -1,5 +1,6 @@
 import "server-only";
 import { db, replicaDatabases, type Database } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { withDeadline } from "./deadline";
 
@@ -25,6 +26,9 @@ interface FreshReadState {
   replayed: Map<Database, bigint>;
   next: number;
 }
+const REPLAY_POLL_MS = 2;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const globalForFresh = globalThis as unknown as { cohortFreshRead?: FreshReadState };
 const state = (): FreshReadState =>
   (globalForFresh.cohortFreshRead ??= { counts: { replica: 0, primary: 0, lagging: 0, primaryAway: 0 }, replayed: new Map(), next: 0 });
@@ -59,23 +63,31 @@ export async function freshReader(): Promise<Database> {
     return order[0]!;
   }
 
-  for (const replica of order) {
-    if ((s.replayed.get(replica) ?? -1n) >= target) {
-      s.counts.replica += 1;
-      return replica;
-    }
-    try {
-      // A separate statement before the read: the read's snapshot is then taken after this replay point.
-      const [row] = await replica.$sql<{ lsn: string | null }[]>`SELECT pg_last_wal_replay_lsn()::text AS lsn`;
-      // NULL: not in recovery (a promoted replica, or the primary listed as one): it has everything.
-      const replayed = row?.lsn ? parseLsn(row.lsn) : target;
-      s.replayed.set(replica, replayed);
-      if (replayed >= target) {
+  // A replica that is a few milliseconds behind usually catches up at once: ask again briefly before
+  // sending the read to the primary (DATABASE_REPLICA_WAIT_MS; 0 asks once).
+  const deadline = Date.now() + env().DATABASE_REPLICA_WAIT_MS;
+  const reachable = new Set(order);
+  for (let first = true; first || (Date.now() < deadline && reachable.size > 0); first = false) {
+    if (!first) await sleep(REPLAY_POLL_MS);
+    for (const replica of reachable) {
+      if ((s.replayed.get(replica) ?? -1n) >= target) {
         s.counts.replica += 1;
         return replica;
       }
-    } catch (error) {
-      logger().debug({ err: error }, "replica did not answer; trying the next one");
+      try {
+        // A separate statement before the read: the read's snapshot is then taken after this replay point.
+        const [row] = await replica.$sql<{ lsn: string | null }[]>`SELECT pg_last_wal_replay_lsn()::text AS lsn`;
+        // NULL: not in recovery (a promoted replica, or the primary listed as one): it has everything.
+        const replayed = row?.lsn ? parseLsn(row.lsn) : target;
+        s.replayed.set(replica, replayed);
+        if (replayed >= target) {
+          s.counts.replica += 1;
+          return replica;
+        }
+      } catch (error) {
+        reachable.delete(replica);
+        logger().debug({ err: error }, "replica did not answer; trying the next one");
+      }
     }
   }
   s.counts.lagging += 1;
