@@ -39,6 +39,8 @@ function guard(client: RedisClient, name: string): CircuitBreaker {
   const send = client.sendCommand.bind(client) as SendCommand;
   const probes = new WeakSet<Command>();
   const ping = (target: Redis | Cluster, direct: boolean) => {
+    // Never into an offline queue: while disconnected, a probe every interval would pile up there.
+    if (target.status !== "ready") return Promise.reject(new Error(`${name} is ${target.status}`));
     const command = new Command("ping", []);
     probes.add(command);
     if (direct) send(command);

@@ -1,7 +1,7 @@
 import { inArray } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { events } from "@/lib/db/schema";
-import { compareIndex } from "@/lib/events/index/compare-index";
+import { indexDifferences } from "@/lib/events/index/compare-index";
 import type { FeedOccurrence } from "@/lib/events/types";
 import { createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
 import { startApp, type AppServer } from "./app";
@@ -141,7 +141,7 @@ export async function runCacheOutage(options: {
         acknowledgedWrites: expect.titles.size + expect.gone.size,
         foundWrites: verified.found,
         missingAfterwards: verified.problems,
-        differences: await compareIndex(org.id),
+        differences: await indexDifferences(org.id),
       });
     };
 

@@ -1,4 +1,4 @@
-import { compareIndex } from "@/lib/events/index/compare-index";
+import { indexDifferences } from "@/lib/events/index/compare-index";
 import { createEvent } from "@/lib/events/create-event";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { readFromPostgres } from "@/lib/events/read-from-postgres";
@@ -118,7 +118,7 @@ export async function runConcurrentEdits(options: { appPorts: [number, number]; 
       chainUnbroken: JSON.stringify(acknowledged) === JSON.stringify(chain),
       finalEqualsLastAcknowledged: JSON.stringify(lastAcknowledged?.result.body) === JSON.stringify(final.body),
       indexEqualsPostgres: JSON.stringify(fromIndex.body) === JSON.stringify(fromPostgres),
-      differences: await compareIndex(org.id),
+      differences: await indexDifferences(org.id),
     };
     writeFigures("concurrent-edits", figures);
     return figures;

@@ -1,5 +1,5 @@
 import Redis from "ioredis";
-import { compareIndex } from "@/lib/events/index/compare-index";
+import { indexDifferences } from "@/lib/events/index/compare-index";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { readFromPostgres } from "@/lib/events/read-from-postgres";
 import { createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
@@ -84,7 +84,7 @@ export async function runMemoryPressure(options: { cacheUrl: string; sessionsUrl
     }
     const after = await redisInfo(options.cacheUrl);
     const differences = [];
-    for (const { org } of orgs) differences.push(...(await compareIndex(org.id)));
+    for (const { org } of orgs) differences.push(...(await indexDifferences(org.id)));
     const figures = {
       maxmemory: options.maxmemory,
       reads: summarize(results),

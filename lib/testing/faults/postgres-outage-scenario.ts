@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { compareIndex } from "@/lib/events/index/compare-index";
+import { indexDifferences } from "@/lib/events/index/compare-index";
 import { createTestOrganization } from "@/lib/testing/test-organization";
 import { startApp } from "./app";
 import { readTasks, seedCalendar, single } from "./calendar";
@@ -90,7 +90,7 @@ export async function runPostgresOutage(options: { server: PostgresServer; url: 
         health: { status: health.status, body: health.body },
         halfWritten,
         afterwardsWrite: after.status,
-        differences: await compareIndex(org.id),
+        differences: await indexDifferences(org.id),
       });
     };
 
