@@ -40,7 +40,8 @@ function guard(client: RedisClient, name: string): CircuitBreaker {
   const probes = new WeakSet<Command>();
   const ping = (target: Redis | Cluster, direct: boolean) => {
     // Never into an offline queue: while disconnected, a probe every interval would pile up there.
-    if (target.status !== "ready") return Promise.reject(new Error(`${name} is ${target.status}`));
+    // ("wait": a cluster's node connection not opened yet; the ping opens it.)
+    if (target.status !== "ready" && target.status !== "wait") return Promise.reject(new Error(`${name} is ${target.status}`));
     const command = new Command("ping", []);
     probes.add(command);
     if (direct) send(command);
@@ -79,7 +80,8 @@ function guard(client: RedisClient, name: string): CircuitBreaker {
   // queue holds commands only while a new process connects for the first time; once a connection has
   // failed, commands are refused until it is back instead of queueing without bound.
   client.on("close", () => breaker.open("connection closed"));
-  client.on("ready", () => void breaker.runProbe());
+  // A completed handshake (ready check included) is an answer: no need to wait for the next probe.
+  client.on("ready", () => breaker.close("connected"));
   return breaker;
 }
 
