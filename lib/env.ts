@@ -19,7 +19,7 @@ const schema = z
     /** How long a fresh read waits for a replica that lags a little before asking the primary (ms). */
     DATABASE_REPLICA_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(20),
     /** Postgres cancels a statement (and rolls back its transaction) after this long (ms); 0 disables. */
-    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     // Required unless REDIS_CLUSTER_NODES names the cache and SESSION_REDIS_URL the session store.
     REDIS_URL: z.url({ message: "REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379" }).optional(),
     /** A Redis Cluster for the cache and event index ("host:port,host:port,…"); replaces REDIS_URL there. */

@@ -12,7 +12,7 @@ export type Database = ReturnType<typeof openDatabase>;
  * transaction rolled back on the server, so a slow database gives a clear error (503) with nothing
  * half-written, instead of requests that hang. Idle transactions are ended the same way.
  */
-export function openDatabase(url: string, { statementTimeoutMs = env().DATABASE_STATEMENT_TIMEOUT_MS, max = 10 } = {}) {
+export function openDatabase(url: string, { statementTimeoutMs = env().DB_STATEMENT_TIMEOUT_MS, max = 10 } = {}) {
   const client = postgres(url, {
     max,
     idle_timeout: 30,

@@ -11,7 +11,7 @@ import type { Tx } from "@/lib/events/event-store";
 const unavailable = () => new AppError("unavailable", "The database is not answering; try again shortly");
 
 /** The deadline of a request's Postgres work: the statement timeout (0 disables both). */
-export const databaseDeadlineMs = () => env().DATABASE_STATEMENT_TIMEOUT_MS;
+export const databaseDeadlineMs = () => env().DB_STATEMENT_TIMEOUT_MS;
 
 /** Resolves as `work` does, or rejects with `unavailable` after `ms` (the work itself goes on). */
 export function withDeadline<T>(work: Promise<T>, ms = databaseDeadlineMs(), onExpire?: () => boolean): Promise<T> {

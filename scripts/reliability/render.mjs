@@ -202,6 +202,26 @@ const SECTIONS = [
   ['multi-instance', multiInstance],
 ];
 
+const LIMITS = `## What is not covered, and why
+
+- **An instance that neither sends a command nor hears its heartbeat fail.** After a Redis freeze or restart,
+  each instance keeps reads off the index until it has replayed the outbox; it learns of the outage from its
+  own breaker or from the 1-second heartbeat on its live-channel subscription. During the first second or two
+  of a freeze, an instance that has not noticed yet may still serve what it held (a write made on another
+  instance in that second reaches it when the outbox is replayed).
+- **A write-through delayed across a Redis restart.** Records and tombstones make write-throughs apply in
+  revision order; a write-through that read Postgres before a delete and reaches Redis only after Redis lost
+  the tombstone (restarted empty) could bring the deleted event back until its set expires. It needs a
+  restart to fall between a read and a write of one write-through; no scenario has produced it.
+- **Postgres hanging under other routes.** Feed reads, index rebuilds and event writes have client-side
+  deadlines (\`DB_STATEMENT_TIMEOUT_MS\`); other routes rely on the server's statement timeout, which a
+  frozen server does not enforce, so they wait until it answers again.
+- **Staff views filtered by patients or a cohort** check the ids against Postgres unless this instance has
+  checked them before: with Postgres down, those not yet checked answer 503.
+- **Latencies** here come from a small shared machine (see the load average above): compare them with each
+  other, not with production.
+`;
+
 export function renderReport(dir, machine) {
   const parts = [
     '# Reliability: faults and figures',
@@ -223,5 +243,6 @@ export function renderReport(dir, machine) {
     }
     parts.push(render(JSON.parse(fs.readFileSync(file, 'utf8'))), '');
   }
+  parts.push(LIMITS);
   return `${parts.join('\n').trimEnd()}\n`;
 }

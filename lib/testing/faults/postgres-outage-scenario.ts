@@ -36,7 +36,7 @@ export async function runPostgresOutage(options: { server: PostgresServer; url: 
     SESSION_REDIS_URL: options.sessionsUrl,
     REDIS_KEY_PREFIX: options.prefix,
     API_RATE_LIMIT_PER_MINUTE: "1000000",
-    DATABASE_STATEMENT_TIMEOUT_MS: "2000",
+    DB_STATEMENT_TIMEOUT_MS: "2000",
   });
   const admin = postgres(url, { max: 2, onnotice: () => {} });
   try {

@@ -81,7 +81,7 @@ export async function runReplica(options: {
     REDIS_KEY_PREFIX: options.prefix,
     CACHE_MODE: "off",
     API_RATE_LIMIT_PER_MINUTE: "1000000",
-    DATABASE_STATEMENT_TIMEOUT_MS: "3000",
+    DB_STATEMENT_TIMEOUT_MS: "3000",
   });
   try {
     const staff = new Client(app.url, app.url);
