@@ -9,4 +9,8 @@ if (!isBuildPhase()) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
+  // Not awaited: a Redis that is still starting must not hold up the server (requests fail closed meanwhile).
+  void import("./startup-tasks")
+    .then(({ runStartupTasks }) => runStartupTasks())
+    .catch((error: unknown) => console.error("start-up tasks failed:", error));
 }

@@ -10,7 +10,7 @@ export default async function CohortCalendarPage() {
   const { userName, orgName } = await describeActor(actor);
   return (
     <>
-      <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} />
+      <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} role={actor.role} />
       <main>
         <CalendarLoader timeZone={actor.timeZone} initialView="timeGridWeek" />
       </main>

@@ -10,7 +10,7 @@ export default async function MyCalendarPage() {
   const { userName, orgName } = await describeActor(actor);
   return (
     <>
-      <AppHeader title="My appointments" subtitle={`${userName} · ${orgName}`} />
+      <AppHeader title="My appointments" subtitle={`${userName} · ${orgName}`} role={actor.role} />
       <main>
         <CalendarLoader timeZone={actor.timeZone} initialView="listWeek" />
       </main>

@@ -1,12 +1,16 @@
-import { getActor } from "@/lib/auth/get-actor";
+import { auditFeedRead } from "@/lib/audit/feed-audit";
+import { authorizeRequest } from "@/lib/auth/authorize";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { listOccurrencesJson } from "@/lib/events/list-occurrences";
+import { clientIp } from "@/lib/http/client-ip";
 import { handle, rawJson } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
 
 export const GET = handle(async (request) => {
-  const actor = await getActor();
+  const actor = await authorizeRequest(request);
   const query = feedQueryFromSearchParams(new URL(request.url).searchParams);
-  return rawJson(await listOccurrencesJson(actor, query));
+  const body = await listOccurrencesJson(actor, query);
+  await auditFeedRead(actor, query, clientIp(request));
+  return rawJson(body);
 });
