@@ -8,13 +8,22 @@ import timeGridPlugin from "@fullcalendar/react/timegrid";
 import "@fullcalendar/react/skeleton.css";
 import "@fullcalendar/react/themes/classic/theme.css";
 import "@fullcalendar/react/themes/classic/palette.css";
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 
 // Stable identities: FullCalendar refetches its sources whenever these props change, and the loading
 // callback re-renders this component, so fresh object literals here would refetch in a loop.
 const PLUGINS = [themePlugin, dayGridPlugin, timeGridPlugin, listPlugin];
 const TOOLBAR = { start: "prev,next today", center: "title", end: "dayGridMonth,timeGridWeek,timeGridDay,listWeek" };
 const FEED = { url: "/api/events", method: "GET" };
+
+/** What the feed's error status means for the user (FullCalendar's JsonRequestError carries the response). */
+function failureMessage(error: Error): string {
+  const status = (error as Error & { response?: Response }).response?.status;
+  if (status === 429) return "Too many requests. Wait a minute, then reload.";
+  if (status === 401) return "Your session has ended. Sign in again.";
+  if (status === 503) return "The service is unavailable right now. Try again shortly.";
+  return "Appointments could not be loaded. Check your connection and reload.";
+}
 
 export interface EventCalendarProps {
   /** The IANA zone the calendar shows times in (the user's, else the organisation's). */
@@ -24,11 +33,16 @@ export interface EventCalendarProps {
 
 export default function EventCalendar({ timeZone, initialView }: EventCalendarProps) {
   const [status, setStatus] = useState<string>("");
-  const onLoading = useCallback((isLoading: boolean) => setStatus(isLoading ? "Loading appointments…" : ""), []);
-  const onFailure = useCallback(
-    () => setStatus("Appointments could not be loaded. Check your connection and reload."),
-    [],
-  );
+  // FullCalendar reports the failure before it reports the end of loading: keep the failure on screen.
+  const failed = useRef(false);
+  const onLoading = useCallback((isLoading: boolean) => {
+    if (isLoading) failed.current = false;
+    if (isLoading || !failed.current) setStatus(isLoading ? "Loading appointments…" : "");
+  }, []);
+  const onFailure = useCallback((error: Error) => {
+    failed.current = true;
+    setStatus(failureMessage(error));
+  }, []);
   return (
     <section className="calendar-shell" aria-label="Appointments calendar">
       <p className="calendar-status" role="status" aria-live="polite">
