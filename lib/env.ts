@@ -22,6 +22,7 @@ const schema = z
       .enum(["0", "1", "true", "false", ""])
       .default("")
       .transform((v) => v === "1" || v === "true"),
+    CACHE_MODE: z.enum(["on", "off"], { message: "CACHE_MODE must be on or off" }).default("on"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     // Sessions (fractions allowed so tests can use seconds: 0.05 minutes = 3 s).
     SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),

@@ -28,8 +28,7 @@ export class CalendarPage {
 
   async waitForLoaded() {
     await expect(this.calendar).toBeVisible();
-    // The calendar's own status line (FullCalendar's list view has a role="status" "No events" of its own,
-    // shown while the feed loads).
-    await expect(this.calendar.locator("p.calendar-status")).not.toHaveText(/Loading/);
+    // FullCalendar has a status region of its own ("No events to display"): name ours.
+    await expect(this.page.getByRole("status", { name: "Calendar status" })).not.toHaveText(/Loading/);
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -30,6 +31,11 @@ export const organizations = pgTable("organizations", {
   name: text("name").notNull(),
   slug: text("slug").notNull().unique(),
   timeZone: text("time_zone").notNull(),
+  /**
+   * The longest occurrence the organisation ever had (ms); only grows. Index reads look back this far
+   * from a window's start, so it must never be smaller than any indexed occurrence.
+   */
+  maxOccurrenceMs: bigint("max_occurrence_ms", { mode: "number" }).notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -129,6 +135,11 @@ export const events = pgTable(
     /** The end of the last occurrence of a bounded series (COUNT or UNTIL); null when open-ended. */
     seriesEnd: tstz("series_end"),
     version: integer("version").notNull().default(1),
+    /**
+     * Bumped on every change of the event's materialised occurrences (edits and horizon extensions alike):
+     * the Redis index applies only newer revisions. `version` is the user-visible edit counter.
+     */
+    revision: integer("revision").notNull().default(1),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
@@ -245,6 +256,7 @@ export const indexOutbox = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     orgId: uuid("org_id").notNull(),
     eventId: uuid("event_id").notNull(),
+    /** The event's `revision` after this change. */
     version: integer("version").notNull(),
     deleted: boolean("deleted").notNull().default(false),
     previous: jsonb("previous").$type<[number, string[]][]>().notNull().default([]),

@@ -1,77 +1,64 @@
 import "server-only";
-import type { PendingQuery, Row } from "postgres";
 import type { Actor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/actor";
-import { db } from "@/lib/db/client";
-import { MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { ensureMaterialized } from "./ensure-materialized";
 import type { FeedQuery } from "./feed-query";
+import { hotWindows } from "./hot-windows";
+import { cacheEnabled } from "./index/cache-mode";
+import { readFromIndex } from "./index/read-from-index";
 import { resolvePatientScope } from "./patient-scope";
+import { readFromPostgres, type PostgresFeedScope } from "./read-from-postgres";
 
-const LOOKBACK = `${MAX_OCCURRENCE_DAYS} days`;
+// Only a key, never a string inside JSON text: inside strings a quote is always escaped.
+const PATIENT_IDS = /"patientIds":\[[^\]]*\]/g;
 
 /**
- * The occurrences overlapping [start, end) that the actor may see, as the JSON feed's body text.
- * Postgres builds the JSON itself (timestamps formatted in SQL, one text value back): no Date objects
- * and no per-row decoding in Node.
+ * The occurrences overlapping [start, end) that the actor may see, as the JSON feed's body. Two cache
+ * tiers in front of Postgres: this process's hot windows, then the Redis index (which answers when it
+ * holds the whole window in the asked zone: it stores times in the organisation's zone). Postgres
+ * answers the rest, and everything when Redis is away or CACHE_MODE=off.
  */
-export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promise<string> {
-  const sql = db().$sql;
-  const { timeZone } = query;
-  // drizzle replaces the driver's Date serialiser: instants travel as ISO text.
-  const start = query.start.toISOString();
-  const end = query.end.toISOString();
+export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promise<string | Buffer> {
+  const cached = cacheEnabled() && query.timeZone === actor.orgTimeZone;
+  const hot = hotWindows();
+  const key = cached ? windowKey(actor, query) : "";
+  const hit = cached ? hot.get(key) : undefined;
+  if (hit !== undefined) return hit;
+  const generation = hot.generation(actor.orgId);
 
-  if (!isStaff(actor)) {
-    const own = actor.patientId;
-    if (!own) throw notFound("Patient");
-    if (query.cohortId) throw notFound("Cohort");
-    if (query.patientIds?.some((id) => id !== own)) throw notFound("Patient");
-    // Patients see only their own id in a group session's patient list.
-    return selectJson(sql, timeZone, sql`ARRAY[${own}::uuid]`, patientFilter(sql, actor.orgId, [own], start, end));
+  const scope = await feedScope(actor, query);
+  await ensureMaterialized(actor.orgId, query.end);
+  if (cached) {
+    try {
+      const body = await readFromIndex(scope, query.start, query.end);
+      if (body) {
+        const visible = scope.ownPatientId
+          ? body.toString("utf8").replace(PATIENT_IDS, `"patientIds":${JSON.stringify([scope.ownPatientId])}`)
+          : body;
+        hot.set(key, actor.orgId, scope.patientIds ?? null, visible, generation);
+        return visible;
+      }
+    } catch (error) {
+      logger().warn({ err: error }, "index read failed; answering from Postgres");
+    }
   }
-
-  const patientIds = await resolvePatientScope(actor, query);
-  const filter = patientIds
-    ? patientFilter(sql, actor.orgId, patientIds, start, end)
-    : sql`o.org_id = ${actor.orgId} AND o.start_at < ${end} AND o.start_at > ${start}::timestamptz - ${LOOKBACK}::interval
-          AND o.end_at > ${start}`;
-  return selectJson(sql, timeZone, sql`o.patient_ids`, filter);
+  return readFromPostgres(scope, query.start, query.end, query.timeZone);
 }
 
-type Sql = ReturnType<typeof db>["$sql"];
-type Fragment = PendingQuery<Row[]>;
-
-function patientFilter(sql: Sql, orgId: string, patientIds: string[], start: string, end: string): Fragment {
-  return sql`o.org_id = ${orgId} AND o.end_at > ${start} AND (o.event_id, o.original_start) IN (
-      SELECT op.event_id, op.original_start FROM occurrence_patients op
-      WHERE op.patient_id = ANY(${patientIds}::uuid[]) AND op.start_at < ${end}
-        AND op.start_at > ${start}::timestamptz - ${LOOKBACK}::interval)`;
+/** Everything the answer depends on: who asks (staff see the organisation, a patient only themself) and what. */
+function windowKey(actor: Actor, query: FeedQuery): string {
+  const who = isStaff(actor) ? "staff" : `patient:${actor.patientId}`;
+  const patients = query.patientIds ? [...query.patientIds].sort().join(",") : "";
+  return `${actor.orgId}|${who}|${query.cohortId ?? ""}|${patients}|${query.start.getTime()}|${query.end.getTime()}|${query.timeZone}`;
 }
 
-async function selectJson(sql: Sql, timeZone: string, patientIds: Fragment, filter: Fragment) {
-  const rows = await sql<{ body: string }[]>`
-    SELECT coalesce(json_agg(j ORDER BY s, id), '[]')::text AS body FROM (
-      SELECT o.start_at AS s, o.event_id AS id, json_strip_nulls(json_build_object(
-        'id', o.event_id || '_' || (extract(epoch FROM o.original_start) * 1000)::bigint,
-        'eventId', o.event_id,
-        'title', o.title,
-        'start', CASE WHEN o.all_day THEN to_char(o.start_at AT TIME ZONE o.time_zone, 'YYYY-MM-DD')
-                      ELSE iso_local(o.start_at, ${timeZone}) END,
-        'end', CASE WHEN o.all_day THEN to_char(o.end_at AT TIME ZONE o.time_zone, 'YYYY-MM-DD')
-                    ELSE iso_local(o.end_at, ${timeZone}) END,
-        'allDay', o.all_day,
-        'timeZone', o.time_zone,
-        'patientIds', ${patientIds},
-        'recurring', o.recurring,
-        'rrule', o.rrule,
-        'originalStart', iso_local(o.original_start, ${timeZone}),
-        'version', o.version,
-        'description', o.description,
-        'location', o.location
-      )) AS j
-      FROM occurrences o
-      WHERE ${filter}
-    ) AS feed`;
-  return rows[0]?.body ?? "[]";
+async function feedScope(actor: Actor, query: FeedQuery): Promise<PostgresFeedScope> {
+  if (isStaff(actor)) return { orgId: actor.orgId, patientIds: await resolvePatientScope(actor, query) };
+  const own = actor.patientId;
+  if (!own) throw notFound("Patient");
+  if (query.cohortId) throw notFound("Cohort");
+  if (query.patientIds?.some((id) => id !== own)) throw notFound("Patient");
+  return { orgId: actor.orgId, patientIds: [own], ownPatientId: own };
 }

@@ -31,9 +31,13 @@ export async function materializeEvent(
   patientIds: string[],
   exceptions: ExceptionRow[],
   until: Date,
-  from: Date = event.startAt,
+  /** Extend from here (keeping earlier occurrences); without it, every occurrence is rewritten. */
+  extendFrom?: Date,
 ): Promise<number> {
-  await tx.delete(occurrences).where(and(eq(occurrences.eventId, event.id), gte(occurrences.originalStart, from)));
+  const from = extendFrom ?? event.startAt;
+  await tx
+    .delete(occurrences)
+    .where(extendFrom ? and(eq(occurrences.eventId, event.id), gte(occurrences.originalStart, extendFrom)) : eq(occurrences.eventId, event.id));
 
   const slots = event.rrule
     ? expandOccurrences(

@@ -21,8 +21,9 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
 }
 
 /** A JSON body that is already serialised (concatenated from cached fragments): sent as is. */
-export function rawJson(body: string, init: ResponseInit = {}): Response {
-  return new Response(body, {
+export function rawJson(body: string | Buffer, init: ResponseInit = {}): Response {
+  // A Buffer from Redis is sent as bytes: no UTF-8 decoding of a large body on the hot path.
+  return new Response(typeof body === "string" ? body : (body as Uint8Array<ArrayBuffer>), {
     ...init,
     headers: { "Content-Type": "application/json; charset=utf-8", ...noStore, ...init.headers },
   });

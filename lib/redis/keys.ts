@@ -6,12 +6,29 @@ import { env } from "@/lib/env";
  * from demo data on a shared server (a cluster has only db 0).
  */
 const prefix = () => env().REDIS_KEY_PREFIX;
+const org = (orgId: string) => `${prefix()}organization:{${orgId}}`;
 
 export const keys = {
   /** Pub/sub channel of an organisation's committed event changes (payload: LiveUpdate JSON). */
   liveChannel: (orgId: string) => `${prefix()}live:{${orgId}}`,
   session: (sessionId: string) => `${prefix()}session:${sessionId}`,
   userSessions: (userId: string) => `${prefix()}user:${userId}:sessions`,
+
+  // The event index (DESIGN.md, Redis). Sorted sets scored by occurrence start; members are
+  // "<13-digit end ms>|<occurrence JSON in the organisation's time zone>".
+  orgEvents: (orgId: string) => `${org(orgId)}:events`,
+  patientEvents: (orgId: string, patientId: string) => `${org(orgId)}:subscriber:${patientId}:events`,
+  /** What apply-event.lua appends a patient id and ":events" to. */
+  patientEventsPrefix: (orgId: string) => `${org(orgId)}:subscriber:`,
+  /** The event record: index revision, tombstone flag, and which occurrences the sets hold. */
+  eventRecord: (orgId: string, eventId: string) => `${prefix()}events:{${orgId}}:${eventId}`,
+  /** Counts write-throughs: a rehydration that saw another value before reading Postgres is discarded. */
+  orgWatermark: (orgId: string) => `${org(orgId)}:watermark`,
+  /** The organisation's longest occurrence (ms): how far back a window read must look. */
+  orgMaxDuration: (orgId: string) => `${org(orgId)}:max-duration`,
+  /** One rebuild of one unit of one set at a time. */
+  hydrateLock: (setKey: string, unit: number) => `${setKey}:lock:${unit}`,
+
   /** Prefix of rate-limiter-flexible's counters (it appends `:<key>`); kept on the session Redis (never evicted). */
   rateLimit: (name: string) => `${prefix()}ratelimit:${name}`,
   /** Stream of audit entries waiting for the consumer that writes them to Postgres (on the session Redis). */
@@ -30,4 +47,16 @@ export const ttl = {
   get sessionAbsoluteSeconds() {
     return Math.max(1, Math.round(env().SESSION_ABSOLUTE_HOURS * 3600));
   },
+  /** Index sets live this long after their last read (plus jitter), so cold organisations dehydrate. */
+  indexSetSeconds: () => 6 * 60 * 60 + Math.floor(Math.random() * 30 * 60),
+  eventRecordSeconds: 7 * 24 * 60 * 60,
+  /** Deleted events stay known this long, so a late write-through of an older revision cannot revive them. */
+  tombstoneSeconds: 24 * 60 * 60,
+  hydrateLockMs: 5000,
+};
+
+/** Hydration units: an organisation's set by day, a patient's by 28 days (both epoch-aligned, UTC). */
+export const units = {
+  orgMs: 86_400_000,
+  patientMs: 28 * 86_400_000,
 };

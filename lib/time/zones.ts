@@ -1,14 +1,6 @@
 import { Temporal } from "temporal-polyfill";
 
-/** Whether `zone` names an IANA time zone (or UTC) that this runtime knows. */
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    Temporal.Now.zonedDateTimeISO(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone } from "@/lib/events/time-zones";
 
 const OFFSET_OR_Z = /(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$/;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$/;
@@ -48,4 +40,16 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
 /** Adds whole calendar days to a local date. */
 export function addDays(date: string, days: number): string {
   return Temporal.PlainDate.from(date).add({ days }).toString();
+}
+
+/**
+ * Moves `instant` the way an occurrence moved from `from` to `to`: by the same number of calendar days,
+ * to the new wall-clock time, in `timeZone`. This is how an "all events" edit carries a new time to the
+ * rest of a series (and to its exceptions) so it stays right across DST changes.
+ */
+export function moveLikeOccurrence(instant: Date, from: Date, to: Date, timeZone: string): Date {
+  const zoned = (d: Date) => Temporal.Instant.fromEpochMilliseconds(d.getTime()).toZonedDateTimeISO(timeZone);
+  const days = zoned(from).toPlainDate().until(zoned(to).toPlainDate(), { largestUnit: "days" }).days;
+  const target = zoned(instant).toPlainDate().add({ days }).toPlainDateTime(zoned(to).toPlainTime());
+  return new Date(target.toZonedDateTime(timeZone, { disambiguation: "compatible" }).epochMilliseconds);
 }

@@ -1,9 +1,12 @@
 import { auditFeedRead } from "@/lib/audit/feed-audit";
+import { recordAudit } from "@/lib/audit/record";
 import { authorizeRequest } from "@/lib/auth/authorize";
+import { badRequest } from "@/lib/errors";
+import { createEvent } from "@/lib/events/create-event";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { listOccurrencesJson } from "@/lib/events/list-occurrences";
 import { clientIp } from "@/lib/http/client-ip";
-import { handle, rawJson } from "@/lib/http/respond";
+import { handle, json, rawJson } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
 
@@ -13,4 +16,14 @@ export const GET = handle(async (request) => {
   const body = await listOccurrencesJson(actor, query);
   await auditFeedRead(actor, query, clientIp(request));
   return rawJson(body);
+});
+
+export const POST = handle(async (request) => {
+  const actor = await authorizeRequest(request, { mutation: true });
+  const body: unknown = await request.json().catch(() => {
+    throw badRequest("The body must be JSON: {title, start, end, timeZone, patientIds, …}");
+  });
+  const event = await createEvent(actor, body);
+  await recordAudit(actor, { action: "event.create", eventId: event.id, patientIds: event.patientIds, ip: clientIp(request) });
+  return json(event, { status: 201 });
 });

@@ -1,0 +1,73 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { cacheRedis } from "@/lib/redis/client";
+import { keys } from "@/lib/redis/keys";
+import { epochMs, occurrenceJson } from "../occurrence-json";
+
+export interface IndexDifference {
+  set: string;
+  /** In Redis but not in Postgres: stale, reverted or resurrected. */
+  extra: string[];
+  /** In Postgres, inside a hydrated unit or written through, but not in Redis. */
+  missing: string[];
+}
+
+/**
+ * Compares an organisation's index sets with Postgres: every member Redis holds must be what Postgres
+ * says now, and every hydrated unit must hold all of Postgres' occurrences in it. Empty when equal.
+ */
+export async function compareIndex(orgId: string, unitMs: { org: number; patient: number }): Promise<IndexDifference[]> {
+  const sql = db().$sql;
+  const [org] = await sql<{ time_zone: string }[]>`SELECT time_zone FROM organizations WHERE id = ${orgId}`;
+  if (!org) return [];
+  const rows = await sql<{ start_ms: string; member: string; patient_ids: string[] }[]>`
+    SELECT ${epochMs(sql, sql`o.start_at`)}::text AS start_ms,
+           lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, org.time_zone)} AS member,
+           o.patient_ids
+    FROM occurrences o WHERE o.org_id = ${orgId}`;
+
+  const expected = new Map<string, { start: number; member: string }[]>();
+  const add = (set: string, start: number, member: string) => expected.set(set, [...(expected.get(set) ?? []), { start, member }]);
+  for (const row of rows) {
+    add(keys.orgEvents(orgId), Number(row.start_ms), row.member);
+    for (const id of row.patient_ids) add(keys.patientEvents(orgId, id), Number(row.start_ms), row.member);
+  }
+
+  const differences: IndexDifference[] = [];
+  const redis = cacheRedis();
+  const sets = new Set([...expected.keys()]);
+  for (const key of await scanKeys(`${keys.patientEventsPrefix(orgId)}*:events`)) sets.add(key);
+  sets.add(keys.orgEvents(orgId));
+  for (const set of sets) {
+    const unit = set === keys.orgEvents(orgId) ? unitMs.org : unitMs.patient;
+    const held = await redis.zrange(set, "0", "-1");
+    const hydrated = new Set(held.filter((m) => m.startsWith("~")).map((m) => Number(m.slice(1))));
+    const members = new Set(held.filter((m) => !m.startsWith("~")));
+    const want = expected.get(set) ?? [];
+    const wanted = new Set(want.map((w) => w.member));
+    const extra = [...members].filter((m) => !wanted.has(m));
+    const missing = want.filter((w) => hydrated.has(Math.floor(w.start / unit)) && !members.has(w.member)).map((w) => w.member);
+    if (extra.length || missing.length) differences.push({ set, extra, missing });
+  }
+  return differences;
+}
+
+async function scanKeys(pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, batch] = await cacheRedis().scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    found.push(...batch);
+    cursor = next;
+  } while (cursor !== "0");
+  return found;
+}
+
+/** Drops every index key of an organisation (a cold cache for it, without touching anyone else's keys). */
+export async function dropIndex(orgId: string): Promise<void> {
+  const patterns = [`${keys.orgEvents(orgId).replace(/:events$/, "")}:*`, `${keys.eventRecord(orgId, "*")}`];
+  for (const pattern of patterns) {
+    const found = await scanKeys(pattern);
+    if (found.length) await cacheRedis().del(...found);
+  }
+}

@@ -1,0 +1,60 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
+import { cacheRedis } from "@/lib/redis/client";
+import { keys, ttl, units } from "@/lib/redis/keys";
+import { withScripts } from "@/lib/redis/scripts";
+import { hydrateUnits, primeLookback, type MissingUnit } from "./hydrate";
+
+const UNKNOWN_LOOKBACK_MS = MAX_OCCURRENCE_DAYS * 86_400_000;
+const ATTEMPTS = 4;
+
+export interface IndexScope {
+  orgId: string;
+  /** Undefined: the whole organisation. */
+  patientIds?: string[];
+  /** A patient's own feed: members that do not name this patient are dropped, whatever a set holds. */
+  ownPatientId?: string;
+}
+
+/**
+ * The feed body for [start, end) from the Redis index (times in the organisation's zone), or null when
+ * the index cannot answer completely (cold and not rebuilt in time): the caller then reads Postgres.
+ * A hit is one script call returning one pre-joined JSON text: no per-event replies or parsing here.
+ */
+export async function readFromIndex(scope: IndexScope, start: Date, end: Date): Promise<Buffer | null> {
+  if (scope.patientIds?.length === 0) return Buffer.from("[]");
+  const redis = withScripts(cacheRedis());
+  const setKeys = scope.patientIds
+    ? scope.patientIds.map((id) => keys.patientEvents(scope.orgId, id))
+    : [keys.orgEvents(scope.orgId)];
+  const unitMs = scope.patientIds ? units.patientMs : units.orgMs;
+
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const reply = (await redis.readWindowBuffer(
+      1 + setKeys.length,
+      keys.orgMaxDuration(scope.orgId),
+      ...setKeys,
+      start.getTime(),
+      end.getTime(),
+      unitMs,
+      UNKNOWN_LOOKBACK_MS,
+      ttl.indexSetSeconds(),
+      ...(scope.ownPatientId ? [scope.ownPatientId] : []),
+    )) as [number, ...(Buffer | number)[]];
+    if (reply[0] === 1) return reply[1] as Buffer;
+    if (attempt === ATTEMPTS - 1) break;
+    if (reply[1] !== 1) {
+      // Without the look-back every read would need a month of units: learn it, then ask again.
+      await primeLookback(scope.orgId);
+      continue;
+    }
+    const missing: MissingUnit[] = reply.slice(2).map((entry) => {
+      const [set, unit] = String(entry).split(":");
+      const index = Number(set) - 1;
+      return { setKey: setKeys[index]!, patientId: scope.patientIds?.[index], unit: Number(unit) };
+    });
+    await hydrateUnits(scope.orgId, unitMs, missing, randomBytes(8).toString("hex"));
+  }
+  return null;
+}

@@ -1,0 +1,189 @@
+import "server-only";
+import { eq, sql } from "drizzle-orm";
+import type { Actor } from "@/lib/auth/actor";
+import { db } from "@/lib/db/client";
+import { events } from "@/lib/db/schema";
+import { badRequest } from "@/lib/errors";
+import { addDays, localDate, moveLikeOccurrence, zonedInstant } from "@/lib/time/zones";
+import { parseInput, patchEventSchema, resolveTimes, validateRrule } from "./event-input";
+import {
+  assertPatientsInOrg,
+  loadEventForUpdate,
+  rematerialize,
+  replaceExceptions,
+  replacePatients,
+  versionConflict,
+  type LoadedEvent,
+  type Tx,
+} from "./event-store";
+import { findConflicts, schedulingConflict } from "./find-conflicts";
+import { toDetail } from "./get-event";
+import { syncEventAfterCommit } from "./index/sync-event";
+import type { EventRow, ExceptionRow } from "./materialize";
+import { assertOccurrence, isOccurrenceOf, requireScope } from "./occurrence-slot";
+import { splitRrule } from "./recurrence";
+import { requireStaff } from "./require-staff";
+import type { EventDetail } from "./types";
+
+type Patch = ReturnType<typeof parsePatch>;
+const parsePatch = (input: unknown) => parseInput(patchEventSchema, input);
+
+/**
+ * `PATCH /api/events/:id`, with Google Calendar's scopes for recurring events: `this` (an exception),
+ * `following` (split the series; answers with the new series) and `all` (exceptions whose occurrence
+ * still exists are kept, moved along when the series' time changes).
+ */
+export async function updateEvent(actor: Actor, eventId: string, input: unknown): Promise<EventDetail> {
+  requireStaff(actor);
+  const patch = parsePatch(input);
+  if ((patch.start === undefined) !== (patch.end === undefined)) throw badRequest("start and end must be changed together");
+  if ((patch.allDay !== undefined || patch.timeZone !== undefined) && patch.start === undefined) {
+    throw badRequest("Changing allDay or timeZone needs start and end as well");
+  }
+
+  const { detail, touched } = await db().transaction(async (tx) => {
+    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId);
+    if (patch.version !== undefined && patch.version !== loaded.event.version) throw versionConflict(loaded.event.version);
+    if (patch.patientIds) await assertPatientsInOrg(tx, actor.orgId, patch.patientIds);
+
+    let result: LoadedEvent;
+    let changed: string[];
+    if (!loaded.event.rrule) {
+      result = await editAll(tx, loaded, patch, null);
+      changed = [eventId];
+    } else {
+      const { scope, occurrence } = requireScope(patch.scope, patch.occurrenceStart, patch.scope !== "all");
+      if (occurrence) assertOccurrence(loaded, occurrence);
+      if (scope === "this") {
+        result = await editThis(tx, loaded, patch, occurrence!);
+        changed = [eventId];
+      } else if (scope === "all" || occurrence!.getTime() <= loaded.event.startAt.getTime()) {
+        result = await editAll(tx, loaded, patch, occurrence);
+        changed = [eventId];
+      } else {
+        result = await editFollowing(tx, loaded, patch, occurrence!);
+        changed = [eventId, result.event.id];
+      }
+    }
+    const reschedules = ["start", "end", "patientIds", "rrule", "allDay", "timeZone"].some((k) => k in patch);
+    if (reschedules && !patch.allowConflicts) {
+      const conflicts = await findConflicts(tx, changed, actor.timeZone);
+      if (conflicts.length) throw schedulingConflict(conflicts);
+    }
+    return { detail: toDetail(result.event, result.patientIds, result.exceptions), touched: changed };
+  });
+  for (const id of touched) await syncEventAfterCommit(actor.orgId, id);
+  return detail;
+}
+
+/** The series' (or single event's) new first-occurrence times, when the patch moves it. */
+function movedTimes(event: EventRow, patch: Patch, reference: Date | null): { startAt: Date; endAt: Date } | null {
+  if (patch.start === undefined || patch.end === undefined) return null;
+  const allDay = patch.allDay ?? event.allDay;
+  const timeZone = patch.timeZone ?? event.timeZone;
+  const target = resolveTimes({ start: patch.start, end: patch.end, allDay, timeZone });
+  if (!reference || !event.rrule) return target;
+  // The edited occurrence moved from `reference` to `target`: the series' first occurrence moves alike.
+  const startAt = moveLikeOccurrence(event.startAt, reference, target.startAt, timeZone);
+  if (!allDay) return { startAt, endAt: new Date(startAt.getTime() + target.endAt.getTime() - target.startAt.getTime()) };
+  const days = Math.round((target.endAt.getTime() - target.startAt.getTime()) / 86_400_000);
+  return { startAt, endAt: zonedInstant(addDays(localDate(startAt, timeZone), days), "00:00", timeZone) };
+}
+
+function editedFields(event: EventRow, patch: Patch) {
+  return {
+    title: patch.title ?? event.title,
+    description: patch.description !== undefined ? patch.description : event.description,
+    location: patch.location !== undefined ? patch.location : event.location,
+    allDay: patch.allDay ?? event.allDay,
+    timeZone: patch.timeZone ?? event.timeZone,
+  };
+}
+
+async function editAll(tx: Tx, loaded: LoadedEvent, patch: Patch, reference: Date | null): Promise<LoadedEvent> {
+  const { event } = loaded;
+  const times = movedTimes(event, patch, reference);
+  const rrule = patch.rrule !== undefined ? validateRrule(patch.rrule) : event.rrule;
+  const [updated] = await tx
+    .update(events)
+    .set({ ...editedFields(event, patch), ...(times ?? {}), rrule, version: sql`${events.version} + 1` })
+    .where(eq(events.id, event.id))
+    .returning();
+  // Exceptions move with their occurrences; those whose occurrence no longer exists go.
+  const exceptions = rrule
+    ? loaded.exceptions
+        .map((x) => (times ? { ...x, originalStart: moveLikeOccurrence(x.originalStart, event.startAt, times.startAt, updated!.timeZone) } : x))
+        .filter((x) => isOccurrenceOf(updated!, x.originalStart))
+    : [];
+  const patientIds = patch.patientIds ? [...new Set(patch.patientIds)] : loaded.patientIds;
+  if (patch.patientIds) await replacePatients(tx, event.id, patientIds);
+  await replaceExceptions(tx, event.id, exceptions);
+  const next = { event: updated!, patientIds, exceptions };
+  return { ...next, event: await rematerialize(tx, next) };
+}
+
+async function editThis(tx: Tx, loaded: LoadedEvent, patch: Patch, occurrence: Date): Promise<LoadedEvent> {
+  const { event } = loaded;
+  if (patch.rrule !== undefined || patch.allDay !== undefined || patch.timeZone !== undefined) {
+    throw badRequest("rrule, allDay and timeZone apply to the whole series: use scope following or all");
+  }
+  const existing = loaded.exceptions.find((x) => x.originalStart.getTime() === occurrence.getTime());
+  const times =
+    patch.start !== undefined && patch.end !== undefined
+      ? resolveTimes({ start: patch.start, end: patch.end, allDay: event.allDay, timeZone: event.timeZone })
+      : null;
+  const exception: ExceptionRow = {
+    originalStart: occurrence,
+    cancelled: false,
+    startAt: times?.startAt ?? existing?.startAt ?? null,
+    endAt: times?.endAt ?? existing?.endAt ?? null,
+    title: patch.title ?? existing?.title ?? null,
+    description: patch.description !== undefined ? patch.description : (existing?.description ?? null),
+    location: patch.location !== undefined ? patch.location : (existing?.location ?? null),
+    patientIds: patch.patientIds ? [...new Set(patch.patientIds)] : (existing?.patientIds ?? null),
+  };
+  const exceptions = [...loaded.exceptions.filter((x) => x !== existing), exception];
+  await replaceExceptions(tx, event.id, exceptions);
+  const [updated] = await tx.update(events).set({ version: sql`${events.version} + 1` }).where(eq(events.id, event.id)).returning();
+  const next = { event: updated!, patientIds: loaded.patientIds, exceptions };
+  return { ...next, event: await rematerialize(tx, next) };
+}
+
+async function editFollowing(tx: Tx, loaded: LoadedEvent, patch: Patch, occurrence: Date): Promise<LoadedEvent> {
+  const { event } = loaded;
+  const { head, tail } = splitRrule(event.rrule!, {
+    seriesStart: event.startAt,
+    occurrenceStart: occurrence,
+    timeZone: event.timeZone,
+    allDay: event.allDay,
+  });
+  // The old series ends before the occurrence; it keeps the exceptions before it.
+  const before = loaded.exceptions.filter((x) => x.originalStart < occurrence);
+  const [old] = await tx
+    .update(events)
+    .set({ rrule: head, version: sql`${events.version} + 1` })
+    .where(eq(events.id, event.id))
+    .returning();
+  await replaceExceptions(tx, event.id, before);
+  await rematerialize(tx, { event: old!, patientIds: loaded.patientIds, exceptions: before });
+
+  // The new series starts at the occurrence (or where the edit moves it) and takes the rest.
+  const slot = { startAt: occurrence, endAt: new Date(occurrence.getTime() + event.endAt.getTime() - event.startAt.getTime()) };
+  const times = movedTimes({ ...event, ...slot, rrule: null }, patch, null) ?? slot;
+  const rrule = patch.rrule !== undefined ? validateRrule(patch.rrule) : tail;
+  const [created] = await tx
+    .insert(events)
+    .values({ ...editedFields(event, patch), orgId: event.orgId, ...times, rrule, splitFromId: event.id, revision: 0, createdBy: event.createdBy })
+    .returning();
+  const patientIds = patch.patientIds ? [...new Set(patch.patientIds)] : loaded.patientIds;
+  await replacePatients(tx, created!.id, patientIds);
+  const exceptions = rrule
+    ? loaded.exceptions
+        .filter((x) => x.originalStart >= occurrence)
+        .map((x) => ({ ...x, originalStart: moveLikeOccurrence(x.originalStart, occurrence, times.startAt, created!.timeZone) }))
+        .filter((x) => isOccurrenceOf(created!, x.originalStart))
+    : [];
+  await replaceExceptions(tx, created!.id, exceptions);
+  const next = { event: created!, patientIds, exceptions };
+  return { ...next, event: await rematerialize(tx, next) };
+}
