@@ -1,7 +1,7 @@
 import { decode } from "next-auth/jwt";
 import { expect, test } from "../fixtures";
 import { LoginPage } from "../pages/LoginPage";
-import { attemptLogin, feed } from "../support/auth";
+import { attemptLogin, feed, testIp } from "../support/auth";
 
 const SESSION_COOKIE = "next-auth.session-token";
 
@@ -126,7 +126,7 @@ test("an admin revokes sessions and disables an account from the users page", as
 
 test("the sign-in form shows the throttling message", async ({ page, org }) => {
   const login = new LoginPage(page);
-  await page.setExtraHTTPHeaders({ "x-forwarded-for": `198.19.${Math.floor(Math.random() * 250)}.7` });
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": testIp() });
   await login.goto();
   for (let i = 0; i < 10; i++) {
     await login.signIn(org.admin.email, `wrong-${i}`);

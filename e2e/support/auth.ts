@@ -1,8 +1,11 @@
-import { randomInt } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 
-/** A documentation-range address of a test's own, sent as X-Forwarded-For so per-address limits stay apart. */
-export const testIp = () => `198.18.${randomInt(0, 255)}.${randomInt(1, 254)}`;
+/**
+ * A documentation-range (2001:db8::/32) address of a test's own, sent as X-Forwarded-For, so per-address
+ * limits stay apart between tests and runs (counters outlive a run by their 15-minute window).
+ */
+export const testIp = () => `2001:db8:${(randomBytes(12).toString("hex").match(/.{4}/g) ?? []).join(":")}`;
 
 export interface LoginOptions {
   ip?: string;

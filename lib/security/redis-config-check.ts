@@ -8,11 +8,14 @@ import { sessionRedis } from "@/lib/redis/client";
  * session Redis has to run with `maxmemory-policy noeviction` and AOF persistence (`appendonly yes`), and in
  * production apart from the evictable cache. Returns the warnings (empty when all is well).
  */
-export async function sessionRedisWarnings(redis: Redis = sessionRedis(), shared = env().SESSION_REDIS_URL === env().REDIS_URL): Promise<string[]> {
+export async function sessionRedisWarnings(
+  redis: Redis = sessionRedis(),
+  shared = env().SESSION_REDIS_URL === env().REDIS_URL,
+  { attempts = 1, pauseMs = 1000 } = {},
+): Promise<string[]> {
   const warnings: string[] = [];
   try {
-    const [, policy] = (await redis.config("GET", "maxmemory-policy")) as [string, string];
-    const [, appendonly] = (await redis.config("GET", "appendonly")) as [string, string];
+    const { policy, appendonly } = await readConfig(redis, attempts, pauseMs);
     if (policy !== "noeviction") {
       warnings.push(`the session Redis runs with maxmemory-policy ${policy}: sessions, rate limits and audit entries can be evicted; set noeviction`);
     }
@@ -27,4 +30,20 @@ export async function sessionRedisWarnings(redis: Redis = sessionRedis(), shared
     warnings.push("cache and sessions share one Redis (SESSION_REDIS_URL = REDIS_URL): in production give sessions their own instance");
   }
   return warnings;
+}
+
+/** CONFIG GET, retried while Redis is merely slow or still starting (not when CONFIG is refused). */
+async function readConfig(redis: Redis, attempts: number, pauseMs: number): Promise<{ policy: string; appendonly: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [, policy] = (await redis.config("GET", "maxmemory-policy")) as [string, string];
+      const [, appendonly] = (await redis.config("GET", "appendonly")) as [string, string];
+      return { policy, appendonly };
+    } catch (error) {
+      // Redis answered with an error (CONFIG renamed away, no permission): asking again will not help.
+      const refused = error instanceof Error && /^(ERR|NOPERM)/.test(error.message);
+      if (refused || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
 }

@@ -10,6 +10,9 @@ import { handle, json, rawJson } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
 
+/** Only staff and admins change events: patients get 403 before any lookup. */
+const STAFF = ["admin", "staff"] as const;
+
 export const GET = handle(async (request) => {
   const actor = await authorizeRequest(request);
   const query = feedQueryFromSearchParams(new URL(request.url).searchParams);
@@ -19,7 +22,7 @@ export const GET = handle(async (request) => {
 });
 
 export const POST = handle(async (request) => {
-  const actor = await authorizeRequest(request, { mutation: true });
+  const actor = await authorizeRequest(request, { mutation: true, roles: STAFF });
   const body: unknown = await request.json().catch(() => {
     throw badRequest("The body must be JSON: {title, start, end, timeZone, patientIds, …}");
   });

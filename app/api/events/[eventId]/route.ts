@@ -10,6 +10,9 @@ import { handle, json } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
 
+/** Only staff and admins change events: patients get 403 before any lookup. */
+const STAFF = ["admin", "staff"] as const;
+
 type Context = { params: Promise<{ eventId: string }> };
 
 /** A malformed id cannot name an event: 404 like an unknown or foreign one. */
@@ -39,7 +42,7 @@ export const GET = handle<Context>(async (request, context) => {
 });
 
 export const PATCH = handle<Context>(async (request, context) => {
-  const actor = await authorizeRequest(request, { mutation: true });
+  const actor = await authorizeRequest(request, { mutation: true, roles: STAFF });
   const eventId = await eventIdOf(context);
   // The patients before the change are affected too (an appointment moved to someone else).
   const before = await getEvent(actor, eventId);
@@ -56,7 +59,7 @@ export const PATCH = handle<Context>(async (request, context) => {
 
 /** `?scope=&occurrenceStart=[&version=]`, or the same in a JSON body. */
 export const DELETE = handle<Context>(async (request, context) => {
-  const actor = await authorizeRequest(request, { mutation: true });
+  const actor = await authorizeRequest(request, { mutation: true, roles: STAFF });
   const eventId = await eventIdOf(context);
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const before = await getEvent(actor, eventId);
