@@ -2,20 +2,45 @@ import Link from "next/link";
 import { SignOutButton } from "@/components/auth/SignOutButton";
 import type { Role } from "@/lib/auth/actor";
 
-export function AppHeader({ title, subtitle, role }: { title: string; subtitle: string; role?: Role }) {
+const STAFF_LINKS = [
+  { href: "/calendar", label: "Calendar" },
+  { href: "/cohorts", label: "Cohorts" },
+];
+
+interface AppHeaderProps {
+  title: string;
+  subtitle: string;
+  /** Staff pages link to each other. */
+  nav?: "staff";
+  current?: string;
+  /** The signed-in user's role: adds the pages of that role (admin: users, audit log) and the account page. */
+  role?: Role;
+}
+
+function linksFor(nav: AppHeaderProps["nav"], role: Role | undefined) {
+  const links = nav === "staff" || role === "admin" || role === "staff" ? [...STAFF_LINKS] : [];
+  if (role === "patient") links.push({ href: "/my-calendar", label: "My calendar" });
+  if (role === "admin") links.push({ href: "/admin/users", label: "Users" }, { href: "/admin/audit", label: "Audit log" });
+  if (role) links.push({ href: "/account", label: "Account" });
+  return links;
+}
+
+export function AppHeader({ title, subtitle, nav, current, role }: AppHeaderProps) {
+  const links = linksFor(nav, role);
   return (
     <header className="app-header">
       <h1>{title}</h1>
       <span className="who">{subtitle}</span>
-      <span className="spacer" />
-      {role && (
-        <nav aria-label="Main" className="app-nav">
-          <Link href={role === "patient" ? "/my-calendar" : "/calendar"}>Calendar</Link>
-          {role === "admin" && <Link href="/admin/users">Users</Link>}
-          {role === "admin" && <Link href="/admin/audit">Audit log</Link>}
-          <Link href="/account">Account</Link>
+      {links.length > 0 && (
+        <nav aria-label="Main">
+          {links.map((link) => (
+            <Link key={link.href} href={link.href} aria-current={link.href === current ? "page" : undefined}>
+              {link.label}
+            </Link>
+          ))}
         </nav>
       )}
+      <span className="spacer" />
       <SignOutButton />
     </header>
   );

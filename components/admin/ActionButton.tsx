@@ -17,7 +17,7 @@ export function ActionButton({
 }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" } as ActionState);
   return (
-    <form className="inline-form" action={formAction}>
+    <form className="action-form" action={formAction}>
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

@@ -1,6 +1,6 @@
 import { createTestEvent } from "@/lib/testing/test-organization";
 import { expect, test } from "../fixtures";
-import { CalendarPage } from "../pages/CalendarPage";
+import { PlannerPage } from "../pages/PlannerPage";
 
 const PAGES = ["/calendar", "/admin/users", "/admin/audit", "/account", "/login"];
 
@@ -51,6 +51,7 @@ test("HSTS is sent when the request came over https (the proxy in front says so)
 });
 
 test("the calendar works under the policy, and the policy stops injected inline script", async ({ page, org, loginAs }) => {
+  test.slow();
   const violations: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error" && /Content Security Policy/i.test(message.text())) violations.push(message.text());
@@ -59,11 +60,13 @@ test("the calendar works under the policy, and the policy stops injected inline 
   start.setUTCHours(15, 0, 0, 0);
   await createTestEvent(org.id, { title: `Under CSP ${org.tag}`, start, patientIds: [org.patients[0]!.id] });
   await loginAs(org.staff);
-  const calendar = new CalendarPage(page);
-  await calendar.gotoCohort();
-  await calendar.waitForLoaded();
-  await expect(calendar.event(`Under CSP ${org.tag}`)).toBeVisible();
-  for (const view of ["Month", "Day", "List"] as const) await calendar.showView(view);
+  const planner = new PlannerPage(page);
+  await planner.goto();
+  await expect(planner.event(`Under CSP ${org.tag}`)).toBeVisible();
+  for (const view of ["Month", "Day", "List", "Lanes", "Week"] as const) await planner.view(view);
+  await planner.event(`Under CSP ${org.tag}`).click();
+  await expect(page.getByRole("dialog", { name: `Under CSP ${org.tag}` })).toBeVisible();
+  await page.keyboard.press("Escape");
   await page.getByRole("link", { name: "Account" }).click();
   await expect(page.getByRole("form", { name: "Change password" })).toBeVisible();
   expect(violations).toEqual([]);

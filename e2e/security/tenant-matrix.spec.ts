@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { createSession, sessionHandle } from "@/lib/auth/session-store";
+import { issueCalendarToken } from "@/lib/ics/tokens";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { createTestCohort, createTestEvent, createTestOrganization, type TestOrganization, type TestUser } from "@/lib/testing/test-organization";
@@ -27,6 +28,9 @@ interface Party {
   eventB: string;
   /** A live session of each user, named by the handle admins see. */
   handles: Record<Role, string>;
+  /** Reset ICS tokens of patient A and B. */
+  oldIcsToken: string;
+  oldIcsTokenB: string;
 }
 
 /** Ids an attacker uses: the other organisation's, or (patients) the other patient's of their own. */
@@ -36,14 +40,17 @@ interface Target {
   eventId: string;
   userId: string;
   handle: string;
+  /** A private ICS token of the target patient that has since been reset. */
+  oldIcsToken: string;
 }
 
 interface Call {
   /** "METHOD /api/route/[param]" as the file system names it. */
   route: string;
-  request: (api: APIRequestContext, t: Target) => Promise<{ status: () => number; json: () => Promise<unknown> }>;
+  request: (api: APIRequestContext, t: Target) => Promise<{ status: () => number; text: () => Promise<string> }>;
   /** The status each role must get (404: as if it did not exist; 403: the role may not call it). */
-  expected: (role: Role) => 403 | 404;
+  expected: (role: Role) => 403 | 404 | 200;
+  /** For 200: the answer must not carry any of the target's ids (a lookup that leaves foreign ids out). */
 }
 
 const RANGE = "start=2030-03-04T00:00:00-05:00&end=2030-03-11T00:00:00-05:00";
@@ -67,6 +74,10 @@ const CALLS: Call[] = [
         data: { title: "Planted", start: "2030-03-05T10:00:00-05:00", end: "2030-03-05T10:30:00-05:00", timeZone: "America/New_York", patientIds: [t.patientId] },
       }),
   },
+  { route: "GET /api/patients", expected: staffWrite, request: (api, t) => api.get(`/api/patients?cohort=${t.cohortId}`) },
+  // Foreign ids are left out of a lookup rather than reported: 200, with none of them in the answer.
+  { route: "POST /api/patients/lookup", expected: () => 200, request: (api, t) => api.post("/api/patients/lookup", { data: { ids: [t.patientId] } }) },
+  { route: "GET /api/calendars/[file]", expected: anyone, request: (api, t) => api.get(`/api/calendars/${t.oldIcsToken}.ics`) },
   { route: "GET /api/events/[eventId]", expected: anyone, request: (api, t) => api.get(`/api/events/${t.eventId}`) },
   { route: "PATCH /api/events/[eventId]", expected: staffWrite, request: (api, t) => api.patch(`/api/events/${t.eventId}`, { data: { title: "Hijacked" } }) },
   { route: "DELETE /api/events/[eventId]", expected: staffWrite, request: (api, t) => api.delete(`/api/events/${t.eventId}`) },
@@ -81,8 +92,12 @@ const CALLS: Call[] = [
   },
 ];
 
-/** Handlers with no ids to abuse: sign-in (throttled and tested elsewhere), health, the API's 404. */
+/**
+ * Handlers with no ids to abuse: sign-in (throttled and tested elsewhere), health, the API's 404, and the
+ * live stream (the caller's own organisation's changes, filtered per patient in lib/live).
+ */
 const NO_IDS = new Set([
+  "GET /api/live",
   "GET /api/auth/[...nextauth]",
   "POST /api/auth/[...nextauth]",
   "GET /api/health",
@@ -90,9 +105,56 @@ const NO_IDS = new Set([
   ...["GET", "POST", "PATCH", "PUT", "DELETE"].map((m) => `${m} /api/[...path]`),
 ]);
 
-/** Server actions taking ids; `changePasswordAction` takes none (it acts on the caller's own account). */
-const ACTIONS_WITH_IDS = ["setUserDisabledAction", "revokeSessionsAction"];
-const ACTIONS_WITHOUT_IDS = new Set(["changePasswordAction"]);
+/** Server actions called with JSON arguments (by id from the build's manifest), and what a refusal looks like. */
+interface ActionCall {
+  action: string;
+  args: (t: Target, own: Party) => unknown[];
+  /** Staff-only actions refuse patients; all refuse others' ids as "not found". */
+  staffOnly: boolean;
+}
+const EVENT_INPUT = { title: "Planted", start: "2030-03-05T10:00:00-05:00", end: "2030-03-05T10:30:00-05:00", timeZone: "America/New_York" };
+const ACTION_CALLS: ActionCall[] = [
+  { action: "createEventAction", staffOnly: true, args: (t) => [{ ...EVENT_INPUT, patientIds: [t.patientId] }] },
+  { action: "updateEventAction", staffOnly: true, args: (t) => [t.eventId, { title: "Hijacked" }] },
+  { action: "deleteEventAction", staffOnly: true, args: (t) => [t.eventId, {}] },
+  { action: "renameCohortAction", staffOnly: true, args: (t) => [t.cohortId, "Hijacked"] },
+  { action: "deleteCohortAction", staffOnly: true, args: (t) => [t.cohortId] },
+  { action: "addMembersAction", staffOnly: true, args: (t) => [t.cohortId, [t.patientId]] },
+  { action: "addMembersAction", staffOnly: true, args: (t, own) => [own.cohortId, [t.patientId]] },
+  { action: "removeMembersAction", staffOnly: true, args: (t) => [t.cohortId, [t.patientId]] },
+];
+/** Form actions (useActionState), replayed from the admin page's own requests with ids swapped. */
+const FORM_ACTIONS = ["setUserDisabledAction", "revokeSessionsAction"];
+/** Actions without ids: they act on the caller's own account or organisation only. */
+const ACTIONS_WITHOUT_IDS = new Set(["changePasswordAction", "createCohortAction", "resetFeedLink"]);
+
+interface ManifestEntry {
+  filename: string;
+  exportedName: string;
+  workers: Record<string, unknown>;
+}
+
+/** The build's action ids: `{name: {id, page}}`, a page being where the action can be posted. */
+function actionIds(): Map<string, { id: string; page: string }> {
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, ManifestEntry> };
+  return new Map(
+    Object.entries(manifest.node).map(([id, entry]) => {
+      const worker = Object.keys(entry.workers)[0]!.replace(/^app/, "").replace(/\/page$/, "") || "/";
+      return [entry.exportedName, { id, page: worker.replace(/\[[^\]]+\]/g, "00000000-0000-4000-8000-000000000000") }];
+    }),
+  );
+}
+
+/** Calls a server action as the browser does (React's reply encoding of plain JSON arguments). */
+async function callAction(api: APIRequestContext, origin: string, action: { id: string; page: string }, args: unknown[]) {
+  const response = await api.post(action.page, {
+    headers: { "Next-Action": action.id, Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8", Origin: origin },
+    data: JSON.stringify(args),
+  });
+  const text = await response.text();
+  const line = text.split("\n").find((l) => l.startsWith("1:"));
+  return { status: response.status(), text, result: line ? (JSON.parse(line.slice(2)) as { ok?: boolean; code?: string; message?: string }) : null };
+}
 
 function filesNamed(dir: string, name: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -116,7 +178,8 @@ test("the matrix covers every route handler and server action in app/", () => {
   const actions = filesNamed("app", "actions.ts").flatMap((file) =>
     [...fs.readFileSync(file, "utf8").matchAll(/export async function (\w+)/g)].map((m) => m[1]!),
   );
-  expect(actions.filter((a) => !ACTIONS_WITH_IDS.includes(a) && !ACTIONS_WITHOUT_IDS.has(a)), "server actions missing from the tenant matrix").toEqual([]);
+  const covered2 = new Set([...ACTION_CALLS.map((c) => c.action), ...FORM_ACTIONS, ...ACTIONS_WITHOUT_IDS]);
+  expect(actions.filter((a) => !covered2.has(a)), "server actions missing from the tenant matrix").toEqual([]);
 });
 
 async function party(org: TestOrganization): Promise<Party> {
@@ -125,9 +188,15 @@ async function party(org: TestOrganization): Promise<Party> {
   const users = { admin: org.admin, staff: org.staff, patientA: a!.user, patientB: b!.user };
   const handles = {} as Record<Role, string>;
   for (const role of Object.keys(users) as Role[]) handles[role] = sessionHandle(await createSession(users[role].actor));
+  const oldIcsToken = await issueCalendarToken(users.patientA.actor);
+  await issueCalendarToken(users.patientA.actor);
+  const oldIcsTokenB = await issueCalendarToken(users.patientB.actor);
+  await issueCalendarToken(users.patientB.actor);
   return {
     org,
     users,
+    oldIcsToken,
+    oldIcsTokenB,
     cohortId: await createTestCohort(org.id, `Matrix ${org.tag}`, [a!.id, b!.id]),
     eventA: await createTestEvent(org.id, { title: `A ${org.tag}`, start, patientIds: [a!.id] }),
     eventB: await createTestEvent(org.id, { title: `B ${org.tag}`, start: new Date(start.getTime() + 3_600_000), patientIds: [b!.id] }),
@@ -136,7 +205,14 @@ async function party(org: TestOrganization): Promise<Party> {
 }
 
 function foreignTarget(other: Party): Target {
-  return { patientId: other.org.patients[0]!.id, cohortId: other.cohortId, eventId: other.eventA, userId: other.users.staff.id, handle: other.handles.staff };
+  return {
+    patientId: other.org.patients[0]!.id,
+    cohortId: other.cohortId,
+    eventId: other.eventA,
+    userId: other.users.staff.id,
+    handle: other.handles.staff,
+    oldIcsToken: other.oldIcsToken,
+  };
 }
 
 /** What a patient must not reach in their own organisation: the other patient's data and account. */
@@ -148,6 +224,7 @@ function siblingTarget(own: Party, role: "patientA" | "patientB"): Target {
     eventId: role === "patientA" ? own.eventB : own.eventA,
     userId: own.users[other].id,
     handle: own.handles[other],
+    oldIcsToken: role === "patientA" ? own.oldIcsTokenB : own.oldIcsToken,
   };
 }
 
@@ -157,6 +234,7 @@ test("every handler and action, called with another party's ids, answers 404/403
   const orgIds = parties.map((p) => p.org.id);
   const userIds = parties.flatMap((p) => Object.values(p.users).map((u) => u.id));
   const origin = new URL(baseURL!).origin;
+  const ids = actionIds();
 
   // The requests the admin pages' actions send, captured once (and not let through), to replay as anyone.
   const own = parties[0]!;
@@ -201,14 +279,34 @@ test("every handler and action, called with another party's ids, answers 404/403
       for (const [whose, target] of targets) {
         for (const call of CALLS) {
           const response = await call.request(api, target);
-          const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
+          const text = await response.text();
+          const body = (() => {
+            try {
+              return JSON.parse(text) as { error?: { code?: string } };
+            } catch {
+              return null;
+            }
+          })();
           const want = call.expected(role);
-          // A patient's own organisation: for the other patient's ids a role check may answer first.
-          const ok = response.status() === want || (whose === "other patient" && [403, 404].includes(response.status()));
-          const code = { 403: "forbidden", 404: "not_found" }[response.status()];
-          if (!ok || body?.error?.code !== code) {
-            failures.push(`${role} of org ${index + 1} → ${call.route} with the ${whose}'s ids: ${response.status()} ${JSON.stringify(body)}`);
+          const status = response.status();
+          let ok: boolean;
+          if (want === 200) {
+            ok = status === 200 && !text.includes(target.patientId);
+          } else {
+            // A patient's own organisation: for the other patient's ids a role check may answer first.
+            const statusOk = status === want || (whose === "other patient" && [403, 404].includes(status));
+            ok = statusOk && body?.error?.code === { 403: "forbidden", 404: "not_found" }[status];
           }
+          if (!ok) failures.push(`${role} of org ${index + 1} → ${call.route} with the ${whose}'s ids: ${status} ${text.slice(0, 200)}`);
+        }
+        for (const call of ACTION_CALLS) {
+          const { status, text, result } = await callAction(api, origin, ids.get(call.action)!, call.args(target, attacker));
+          const wantCode = call.staffOnly && (role === "patientA" || role === "patientB") ? "forbidden" : "not_found";
+          const refused =
+            status === 200 &&
+            result?.ok === false &&
+            (result.code ? result.code === wantCode || whose === "other patient" : /not found|not allowed|only staff/i.test(result.message ?? ""));
+          if (!refused) failures.push(`${role} of org ${index + 1} → ${call.action}(${JSON.stringify(call.args(target, attacker))}): ${status} ${text.slice(0, 200)}`);
         }
         // The server actions, replayed with this user's cookie and the target's ids.
         for (const action of captured) {

@@ -4,12 +4,14 @@ import { db } from "@/lib/db/client";
 import { events, occurrences, patients } from "@/lib/db/schema";
 import { createTestEvent } from "@/lib/testing/test-organization";
 import { expect, test } from "../fixtures";
-import { CalendarPage } from "../pages/CalendarPage";
+import { MyCalendarPage } from "../pages/MyCalendarPage";
+import { PlannerPage } from "../pages/PlannerPage";
 
-/** Each payload sets window.__xss if it ever runs; the CSP would also stop most, so both must fail to fire. */
+/** Each payload sets window.__xss if it ever runs (the CSP would stop most of them too: both must hold). */
 const TITLE = `<img src=x onerror="window.__xss='title'">Checkup`;
 const DESCRIPTION = `<script>window.__xss='description'</script><b>bold</b>`;
 const NAME = `<svg onload="window.__xss='name'">Patient`;
+const INJECTED = "img[src='x'], script:not([src]):not([nonce]), svg[onload], b";
 
 function todayAt(hour: number): Date {
   const now = new Date();
@@ -26,24 +28,48 @@ async function hostileEvent(orgId: string, patientIds: string[]): Promise<string
   return id;
 }
 
-test("titles and descriptions with HTML or script render as text in the calendar views", async ({ page, org, loginAs }) => {
-  await hostileEvent(org.id, [org.patients[0]!.id]);
+const fired = (page: import("@playwright/test").Page) => page.evaluate(() => (window as { __xss?: string }).__xss);
+
+test("titles and descriptions with HTML or script render as text: planner views, details dialog, patient calendar, ICS", async ({ page, org, loginAs }) => {
+  test.slow();
+  const patient = org.patients[0]!;
+  await hostileEvent(org.id, [patient.id]);
   await loginAs(org.staff);
-  const calendar = new CalendarPage(page);
-  await calendar.gotoCohort();
-  await calendar.waitForLoaded();
-  for (const view of ["Week", "Day", "Month", "List"] as const) {
-    await calendar.showView(view);
-    await expect(calendar.event(TITLE), view).toBeVisible();
-    await expect(calendar.calendar.locator("img[src='x'], script, b"), view).toHaveCount(0);
+  const planner = new PlannerPage(page);
+  await planner.goto();
+  for (const view of ["Week", "Day", "Month", "List", "Lanes"] as const) {
+    await planner.view(view);
+    await expect(planner.calendar.getByText(TITLE).first(), view).toBeVisible();
+    await expect(planner.calendar.locator(INJECTED), view).toHaveCount(0);
   }
+  await planner.view("Week");
+  await planner.event(TITLE).click();
+  const details = page.getByRole("dialog", { name: TITLE });
+  await expect(details).toBeVisible();
+  await expect(details.getByText(DESCRIPTION)).toBeVisible();
+  await expect(details.locator(INJECTED)).toHaveCount(0);
+  expect(await fired(page)).toBeUndefined();
+
   // The feed carries the strings unchanged (JSON-escaped, not "sanitised" into something else).
   const body = (await (await page.request.get(`/api/events?start=${todayAt(0).toISOString()}&end=${todayAt(23).toISOString()}`)).json()) as {
     title: string;
     description?: string;
   }[];
   expect(body.find((e) => e.title === TITLE)?.description).toBe(DESCRIPTION);
-  expect(await page.evaluate(() => (window as { __xss?: string }).__xss)).toBeUndefined();
+
+  // The patient's own calendar, and their ICS feed (text/calendar, never sniffed as HTML).
+  await loginAs(patient.user);
+  const mine = new MyCalendarPage(page);
+  await mine.goto();
+  await expect(mine.calendar.getByText(TITLE).first()).toBeVisible();
+  await expect(mine.calendar.locator(INJECTED)).toHaveCount(0);
+  expect(await fired(page)).toBeUndefined();
+  const feed = await page.request.get(await mine.issueFeedUrl());
+  expect(feed.headers()["content-type"]).toContain("text/calendar");
+  expect(feed.headers()["x-content-type-options"]).toBe("nosniff");
+  const ics = (await feed.text()).replace(/\r\n[ \t]/g, "");
+  expect(ics).toContain(`SUMMARY:${TITLE}`);
+  expect(ics).toContain(`DESCRIPTION:${DESCRIPTION}`);
 });
 
 test("the audit view shows hostile titles and names as text", async ({ page, org, loginAs }) => {
@@ -63,6 +89,6 @@ test("the audit view shows hostile titles and names as text", async ({ page, org
     await expect(table.getByText(NAME).first()).toBeVisible({ timeout: 1000 });
     await expect(table.getByText(`Event: ${TITLE}`)).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 15_000 });
-  await expect(table.locator("svg, img, script")).toHaveCount(0);
-  expect(await page.evaluate(() => (window as { __xss?: string }).__xss)).toBeUndefined();
+  await expect(table.locator(INJECTED)).toHaveCount(0);
+  expect(await fired(page)).toBeUndefined();
 });

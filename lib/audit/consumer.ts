@@ -155,7 +155,7 @@ export function startAuditConsumer(): { stop: () => Promise<void> } {
   if (globalForAudit.cohortAuditConsumer) return globalForAudit.cohortAuditConsumer;
   const consumer = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   // Blocking reads get a connection of their own, so they never delay the requests' commands.
-  const redis = sessionRedis().duplicate({ connectionName: "cohort-audit-consumer" });
+  const redis = sessionRedis().duplicate({ connectionName: "cohort-audit-consumer", commandTimeout: 5000 });
   redis.on("error", () => {});
   let running = true;
   const loop = (async () => {

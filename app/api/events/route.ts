@@ -1,8 +1,7 @@
+import { createEventAudited } from "@/lib/audit/audited-events";
 import { auditFeedRead } from "@/lib/audit/feed-audit";
-import { recordAudit } from "@/lib/audit/record";
 import { authorizeRequest } from "@/lib/auth/authorize";
 import { badRequest } from "@/lib/errors";
-import { createEvent } from "@/lib/events/create-event";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { listOccurrencesJson } from "@/lib/events/list-occurrences";
 import { clientIp } from "@/lib/http/client-ip";
@@ -26,7 +25,5 @@ export const POST = handle(async (request) => {
   const body: unknown = await request.json().catch(() => {
     throw badRequest("The body must be JSON: {title, start, end, timeZone, patientIds, …}");
   });
-  const event = await createEvent(actor, body);
-  await recordAudit(actor, { action: "event.create", eventId: event.id, patientIds: event.patientIds, ip: clientIp(request) });
-  return json(event, { status: 201 });
+  return json(await createEventAudited(actor, body, clientIp(request)), { status: 201 });
 });

@@ -1,10 +1,7 @@
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit/record";
+import { deleteEventAudited, readEventAudited, updateEventAudited } from "@/lib/audit/audited-events";
 import { authorizeRequest } from "@/lib/auth/authorize";
 import { badRequest, notFound } from "@/lib/errors";
-import { deleteEvent } from "@/lib/events/delete-event";
-import { getEvent } from "@/lib/events/get-event";
-import { updateEvent } from "@/lib/events/update-event";
 import { clientIp } from "@/lib/http/client-ip";
 import { handle, json } from "@/lib/http/respond";
 
@@ -36,25 +33,13 @@ async function jsonBody(request: Request, optional = false): Promise<Record<stri
 
 export const GET = handle<Context>(async (request, context) => {
   const actor = await authorizeRequest(request);
-  const event = await getEvent(actor, await eventIdOf(context));
-  await recordAudit(actor, { action: "event.read", eventId: event.id, patientIds: event.patientIds, ip: clientIp(request) });
-  return json(event);
+  return json(await readEventAudited(actor, await eventIdOf(context), clientIp(request)));
 });
 
 export const PATCH = handle<Context>(async (request, context) => {
   const actor = await authorizeRequest(request, { mutation: true, roles: STAFF });
   const eventId = await eventIdOf(context);
-  // The patients before the change are affected too (an appointment moved to someone else).
-  const before = await getEvent(actor, eventId);
-  const event = await updateEvent(actor, eventId, await jsonBody(request));
-  await recordAudit(actor, {
-    action: "event.update",
-    eventId,
-    patientIds: [...before.patientIds, ...event.patientIds],
-    ip: clientIp(request),
-    details: event.id === eventId ? {} : { newSeriesId: event.id },
-  });
-  return json(event);
+  return json(await updateEventAudited(actor, eventId, await jsonBody(request), clientIp(request)));
 });
 
 /** `?scope=&occurrenceStart=[&version=]`, or the same in a JSON body. */
@@ -62,14 +47,6 @@ export const DELETE = handle<Context>(async (request, context) => {
   const actor = await authorizeRequest(request, { mutation: true, roles: STAFF });
   const eventId = await eventIdOf(context);
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const before = await getEvent(actor, eventId);
-  await deleteEvent(actor, eventId, { ...(await jsonBody(request, true)), ...params });
-  await recordAudit(actor, {
-    action: "event.delete",
-    eventId,
-    patientIds: before.patientIds,
-    ip: clientIp(request),
-    details: { scope: typeof params.scope === "string" ? params.scope : null },
-  });
+  await deleteEventAudited(actor, eventId, { ...(await jsonBody(request, true)), ...params }, clientIp(request));
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 });
