@@ -17,4 +17,8 @@ if (!isBuildPhase()) {
   startInvalidationListener();
   const { startIndexRecovery } = await import("@/lib/reliability/index-recovery");
   startIndexRecovery();
+  // Not awaited: a Redis that is still starting must not hold up the server (requests fail closed meanwhile).
+  void import("./startup-tasks")
+    .then(({ runStartupTasks }) => runStartupTasks())
+    .catch((error: unknown) => console.error("start-up tasks failed:", error));
 }
