@@ -1,6 +1,6 @@
 import "server-only";
+import { writeTransaction } from "@/lib/reliability/deadline";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
-import { db } from "@/lib/db/client";
 import { eventPatients, events } from "@/lib/db/schema";
 import { createEventSchema, parseInput, resolveTimes, validateRrule } from "./event-input";
 import { assertPatientsInOrg, rematerialize } from "./event-store";
@@ -17,7 +17,7 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
   const rrule = validateRrule(data.rrule);
   const patientIds = [...new Set(data.patientIds)];
 
-  const detail = await db().transaction(async (tx) => {
+  const detail = await writeTransaction(async (tx) => {
     await assertPatientsInOrg(tx, actor.orgId, patientIds);
     const [inserted] = await tx
       .insert(events)

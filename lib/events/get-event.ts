@@ -1,4 +1,5 @@
 import "server-only";
+import { withDeadline } from "@/lib/reliability/deadline";
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/actor";
@@ -11,7 +12,12 @@ import { formatInZone } from "./time-zones";
 import type { EventDetail } from "./types";
 
 /** An event (series master) with its rule and exceptions; patients may read only their own events. */
-export async function getEvent(actor: Actor, eventId: string): Promise<EventDetail> {
+export function getEvent(actor: Actor, eventId: string): Promise<EventDetail> {
+  // Bounded: a Postgres that hangs gives a 503 rather than a request that never ends.
+  return withDeadline(loadEvent(actor, eventId));
+}
+
+async function loadEvent(actor: Actor, eventId: string): Promise<EventDetail> {
   const [event] = await db()
     .select()
     .from(events)

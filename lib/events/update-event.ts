@@ -1,7 +1,7 @@
 import "server-only";
+import { writeTransaction } from "@/lib/reliability/deadline";
 import { eq, sql } from "drizzle-orm";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
-import { db } from "@/lib/db/client";
 import { events } from "@/lib/db/schema";
 import { badRequest } from "@/lib/errors";
 import { addDays, localDate, moveLikeOccurrence, zonedInstant } from "@/lib/time/zones";
@@ -40,8 +40,8 @@ export async function updateEvent(actor: Actor, eventId: string, input: unknown)
     throw badRequest("Changing allDay or timeZone needs start and end as well");
   }
 
-  const { detail, touched } = await db().transaction(async (tx) => {
-    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId);
+  const { detail, touched } = await writeTransaction(async (tx) => {
+    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId, patch.version);
     if (patch.version !== undefined && patch.version !== loaded.event.version) throw versionConflict(loaded.event.version);
     if (patch.patientIds) await assertPatientsInOrg(tx, actor.orgId, patch.patientIds);
 
