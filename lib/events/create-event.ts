@@ -2,6 +2,7 @@ import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { eventPatients, events } from "@/lib/db/schema";
+import { saveEventReminders } from "@/lib/reminders/settings";
 import { createEventSchema, parseInput, resolveTimes, validateRrule } from "./event-input";
 import { assertPatientsInOrg, rematerialize } from "./event-store";
 import { findConflicts, schedulingConflict } from "./find-conflicts";
@@ -37,6 +38,7 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
       })
       .returning();
     await tx.insert(eventPatients).values(patientIds.map((patientId) => ({ eventId: inserted!.id, patientId })));
+    if (data.reminders) await saveEventReminders(tx, actor.orgId, inserted!.id, data.reminders);
     const event = await rematerialize(tx, { event: inserted!, patientIds, exceptions: [] });
     if (!data.allowConflicts) {
       const conflicts = await findConflicts(tx, [event.id], actor.timeZone);

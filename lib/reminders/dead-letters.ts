@@ -1,4 +1,5 @@
 import "server-only";
+import { iso } from "./sql-time";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { forbidden, notFound } from "@/lib/errors";
@@ -28,8 +29,8 @@ export async function requeueDeadLetter(actor: Actor, entryId: string, now = Dat
   if (!fields) throw notFound("Dead letter");
   const id = fields[fields.indexOf("reminder") + 1] ?? "";
   const [row] = await db().$sql<{ member: string }[]>`
-    UPDATE reminder_deliveries SET status = 'failed', attempts = 0, next_attempt_at = ${new Date(now)}, dead_lettered_at = NULL,
-           updated_at = ${new Date(now)}
+    UPDATE reminder_deliveries SET status = 'failed', attempts = 0, next_attempt_at = ${iso(now)}, dead_lettered_at = NULL,
+           updated_at = ${iso(now)}
     WHERE id = ${id} AND org_id = ${actor.orgId} AND status = 'dead'
     RETURNING member`;
   if (row) await rescheduleAt(actor.orgId, row.member, now);
@@ -48,7 +49,7 @@ export interface LedgerSummary {
 export async function ledgerSummary(orgId: string, days = 7, now = Date.now()): Promise<LedgerSummary> {
   const rows = await db().$sql<{ status: keyof LedgerSummary; n: number }[]>`
     SELECT status::text AS status, count(*)::int AS n FROM reminder_deliveries
-    WHERE org_id = ${orgId} AND due_at > ${new Date(now - days * 86_400_000)}
+    WHERE org_id = ${orgId} AND due_at > ${iso(now - days * 86_400_000)}
     GROUP BY status`;
   const summary: LedgerSummary = { sent: 0, failed: 0, dead: 0, sending: 0, skipped: 0 };
   for (const row of rows) summary[row.status] = row.n;

@@ -1,4 +1,5 @@
 import "server-only";
+import { iso } from "./sql-time";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 import { acknowledge, addDeadLetter, rescheduleAt, unschedule, type StreamMessage } from "./broker";
@@ -65,7 +66,7 @@ async function settle(ctx: DeliveryContext, { orgId, member }: StreamMessage): P
   if (loaded.state === "superseded") {
     await db().$sql`
       INSERT INTO reminder_deliveries (id, org_id, member, kind, due_at, status, message_id)
-      VALUES (${id}, ${orgId}, ${member}, ${ref.kind}, ${new Date(loaded.dueMs)}, 'skipped', ${messageIdFor(id, ctx.fromAddress)})
+      VALUES (${id}, ${orgId}, ${member}, ${ref.kind}, ${iso(loaded.dueMs)}, 'skipped', ${messageIdFor(id, ctx.fromAddress)})
       ON CONFLICT (id) DO NOTHING`;
     await unschedule(orgId, member);
     return "skipped";
@@ -83,12 +84,12 @@ async function settle(ctx: DeliveryContext, { orgId, member }: StreamMessage): P
   const messageId = messageIdFor(id, ctx.fromAddress);
   const claim = await db().$sql<{ attempts: number }[]>`
     INSERT INTO reminder_deliveries (id, org_id, member, kind, due_at, status, attempts, lease_owner, lease_until, message_id, updated_at)
-    VALUES (${id}, ${orgId}, ${member}, ${ref.kind}, ${new Date(loaded.dueMs)}, 'sending', 1, ${ctx.consumer},
-            ${new Date(now + ctx.leaseMs)}, ${messageId}, ${new Date(now)})
+    VALUES (${id}, ${orgId}, ${member}, ${ref.kind}, ${iso(loaded.dueMs)}, 'sending', 1, ${ctx.consumer},
+            ${iso(now + ctx.leaseMs)}, ${messageId}, ${iso(now)})
     ON CONFLICT (id) DO UPDATE SET status = 'sending', attempts = reminder_deliveries.attempts + 1,
         lease_owner = excluded.lease_owner, lease_until = excluded.lease_until, updated_at = excluded.updated_at
-      WHERE (reminder_deliveries.status = 'failed' AND reminder_deliveries.next_attempt_at <= ${new Date(now)})
-         OR (reminder_deliveries.status = 'sending' AND reminder_deliveries.lease_until <= ${new Date(now)})
+      WHERE (reminder_deliveries.status = 'failed' AND reminder_deliveries.next_attempt_at <= ${iso(now)})
+         OR (reminder_deliveries.status = 'sending' AND reminder_deliveries.lease_until <= ${iso(now)})
     RETURNING attempts`;
   if (claim.length === 0) return notClaimed(ctx, orgId, id, ref, member);
   const attempts = claim[0]!.attempts;
@@ -118,8 +119,8 @@ async function settle(ctx: DeliveryContext, { orgId, member }: StreamMessage): P
     }
     const next = now + backoffMs(attempts, ctx.backoffBaseMs, ctx.backoffMaxMs);
     await db().$sql`
-      UPDATE reminder_deliveries SET status = 'failed', next_attempt_at = ${new Date(next)}, lease_owner = NULL, lease_until = NULL,
-             last_error = ${reason}, updated_at = ${new Date(ctx.now())}
+      UPDATE reminder_deliveries SET status = 'failed', next_attempt_at = ${iso(next)}, lease_owner = NULL, lease_until = NULL,
+             last_error = ${reason}, updated_at = ${iso(ctx.now())}
       WHERE id = ${id}`;
     await rescheduleAt(orgId, member, next);
     logger().warn({ reminderId: id, orgId, attempts, reason }, "reminder delivery failed; will retry");
@@ -127,8 +128,8 @@ async function settle(ctx: DeliveryContext, { orgId, member }: StreamMessage): P
   }
 
   await db().$sql`
-    UPDATE reminder_deliveries SET status = 'sent', sent_at = ${new Date(ctx.now())}, lease_owner = NULL, lease_until = NULL,
-           last_error = NULL, updated_at = ${new Date(ctx.now())}
+    UPDATE reminder_deliveries SET status = 'sent', sent_at = ${iso(ctx.now())}, lease_owner = NULL, lease_until = NULL,
+           last_error = NULL, updated_at = ${iso(ctx.now())}
     WHERE id = ${id}`;
   await unschedule(orgId, member);
   noteDeliveryLag(ctx.now() - loaded.dueMs);
@@ -160,8 +161,8 @@ async function notClaimed(ctx: DeliveryContext, orgId: string, id: string, ref: 
 async function bury(ctx: DeliveryContext, orgId: string, id: string, ref: ReminderRef, member: string, dueMs: number, attempts: number, reason: string) {
   await db().$sql`
     INSERT INTO reminder_deliveries (id, org_id, member, kind, due_at, status, attempts, last_error, message_id, updated_at)
-    VALUES (${id}, ${orgId}, ${member}, ${ref.kind}, ${new Date(dueMs)}, 'dead', ${attempts}, ${reason},
-            ${messageIdFor(id, ctx.fromAddress)}, ${new Date(ctx.now())})
+    VALUES (${id}, ${orgId}, ${member}, ${ref.kind}, ${iso(dueMs)}, 'dead', ${attempts}, ${reason},
+            ${messageIdFor(id, ctx.fromAddress)}, ${iso(ctx.now())})
     ON CONFLICT (id) DO UPDATE SET status = 'dead', lease_owner = NULL, lease_until = NULL, attempts = excluded.attempts,
         last_error = excluded.last_error, updated_at = excluded.updated_at`;
   await addDeadLetter(orgId, {
@@ -172,7 +173,7 @@ async function bury(ctx: DeliveryContext, orgId: string, id: string, ref: Remind
     reason,
     at: new Date(ctx.now()).toISOString(),
   });
-  await db().$sql`UPDATE reminder_deliveries SET dead_lettered_at = ${new Date(ctx.now())} WHERE id = ${id}`;
+  await db().$sql`UPDATE reminder_deliveries SET dead_lettered_at = ${iso(ctx.now())} WHERE id = ${id}`;
   await unschedule(orgId, member);
   logger().warn({ reminderId: id, orgId, kind: ref.kind, attempts }, "reminder dead-lettered");
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { iso } from "./sql-time";
 import { db } from "@/lib/db/client";
 import { DEFAULT_REMINDER_MINUTES, MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
 import { env } from "@/lib/env";
@@ -27,7 +28,7 @@ async function loadPatientReminder(orgId: string, ref: Extract<ReminderRef, { ki
   const [row] = await db().$sql<
     {
       start_ms: string;
-      end_at: Date;
+      end_at: string;
       all_day: boolean;
       time_zone: string;
       title: string;
@@ -47,7 +48,7 @@ async function loadPatientReminder(orgId: string, ref: Extract<ReminderRef, { ki
     JOIN patients p ON p.id = ${ref.patientId} AND p.org_id = o.org_id
     LEFT JOIN event_reminders er ON er.event_id = o.event_id
     LEFT JOIN reminder_settings rs ON rs.org_id = o.org_id
-    WHERE o.event_id = ${ref.eventId} AND o.original_start = ${new Date(ref.originalStartMs)} AND o.org_id = ${orgId}
+    WHERE o.event_id = ${ref.eventId} AND o.original_start = ${iso(ref.originalStartMs)} AND o.org_id = ${orgId}
       AND ${ref.patientId}::uuid = ANY(o.patient_ids) AND p.archived_at IS NULL AND p.email IS NOT NULL`;
   if (!row) return { state: "invalid", reason: "occurrence cancelled, or patient no longer on it" };
   if (Number(row.start_ms) !== ref.startMs) return { state: "invalid", reason: "occurrence moved" };
@@ -66,7 +67,7 @@ async function loadPatientReminder(orgId: string, ref: Extract<ReminderRef, { ki
       title: row.title,
       location: row.location,
       start: new Date(ref.startMs),
-      end: row.end_at,
+      end: new Date(row.end_at),
       allDay: row.all_day,
       eventTimeZone: row.time_zone,
       timeZone: row.reader_zone,
@@ -93,15 +94,15 @@ async function loadAgenda(orgId: string, ref: Extract<ReminderRef, { kind: "agen
   if (nowMs < dueMs) return { state: "early", dueMs };
 
   const dayStart = agendaWindow(ref.date, "00:00", sub.zone).dueMs;
-  const items = await sql<{ start_at: Date; end_at: Date; all_day: boolean; title: string; location: string | null; patients: number }[]>`
+  const items = await sql<{ start_at: string; end_at: string; all_day: boolean; title: string; location: string | null; patients: number }[]>`
     SELECT o.start_at, o.end_at, o.all_day, o.title, o.location,
            (SELECT count(*) FROM unnest(o.patient_ids) AS pid
             WHERE ${sub.cohort_id}::uuid IS NULL
                OR pid IN (SELECT m.patient_id FROM cohort_members m WHERE m.cohort_id = ${sub.cohort_id}::uuid))::int AS patients
     FROM occurrences o
     WHERE o.org_id = ${orgId}
-      AND o.start_at >= ${new Date(dayStart)}::timestamptz - ${`${MAX_OCCURRENCE_DAYS} days`}::interval
-      AND o.start_at < ${new Date(endMs)} AND o.end_at > ${new Date(dayStart)}
+      AND o.start_at >= ${iso(dayStart)}::timestamptz - ${`${MAX_OCCURRENCE_DAYS} days`}::interval
+      AND o.start_at < ${iso(endMs)} AND o.end_at > ${iso(dayStart)}
     ORDER BY o.start_at, o.event_id
     LIMIT ${AGENDA_LIMIT}`;
   const mail = composeAgenda({
@@ -111,7 +112,7 @@ async function loadAgenda(orgId: string, ref: Extract<ReminderRef, { kind: "agen
     timeZone: sub.zone,
     items: items
       .filter((i) => i.patients > 0)
-      .map((i) => ({ start: i.start_at, end: i.end_at, allDay: i.all_day, title: i.title, location: i.location, patients: i.patients })),
+      .map((i) => ({ start: new Date(i.start_at), end: new Date(i.end_at), allDay: i.all_day, title: i.title, location: i.location, patients: i.patients })),
     calendarUrl: `${env().NEXTAUTH_URL}/calendar`,
   });
   return { state: "ready", dueMs, to: sub.email, fromName: sub.org_name, mail };

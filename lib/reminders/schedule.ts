@@ -1,4 +1,5 @@
 import "server-only";
+import { iso } from "./sql-time";
 import { db } from "@/lib/db/client";
 import { DEFAULT_REMINDER_MINUTES } from "@/lib/db/schema";
 import { addDays, localDate, zonedInstant } from "@/lib/time/zones";
@@ -44,9 +45,9 @@ async function patientCandidates(orgId: string, nowMs: number, untilMs: number, 
     CROSS JOIN LATERAL unnest(coalesce(er.minutes_before, org.minutes)) AS m(minutes)
     JOIN patients p ON p.id = ANY(o.patient_ids) AND p.org_id = o.org_id AND p.email IS NOT NULL AND p.archived_at IS NULL
     WHERE o.org_id = ${orgId}
-      AND o.start_at > ${new Date(nowMs)}::timestamptz
-      AND o.start_at <= ${new Date(untilMs)}::timestamptz + lead.minutes * interval '1 minute'
-      AND o.start_at - m.minutes * interval '1 minute' <= ${new Date(untilMs)}::timestamptz
+      AND o.start_at > ${iso(nowMs)}::timestamptz
+      AND o.start_at <= ${iso(untilMs)}::timestamptz + lead.minutes * interval '1 minute'
+      AND o.start_at - m.minutes * interval '1 minute' <= ${iso(untilMs)}::timestamptz
       ${eventId ? sql`AND o.event_id = ${eventId}` : sql``}`;
   const refs: ReminderRef[] = [];
   for (const r of rows) {

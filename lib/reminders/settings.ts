@@ -5,27 +5,11 @@ import type { Actor } from "@/lib/auth/actor";
 import { db, type Database } from "@/lib/db/client";
 import { agendaSubscriptions, cohorts, DEFAULT_REMINDER_MINUTES, eventReminders, reminderSettings, users } from "@/lib/db/schema";
 import { forbidden, notFound } from "@/lib/errors";
+import { minutesBeforeSchema, type EventRemindersInput } from "./input";
+
+export { eventRemindersSchema, MAX_REMINDER_MINUTES, minutesBeforeSchema, type EventRemindersInput } from "./input";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
-
-/** The longest lead time a reminder may have: four weeks (the schedule rebuild looks this far ahead). */
-export const MAX_REMINDER_MINUTES = 4 * 7 * 24 * 60;
-
-/** Reminder lead times as the API and the forms take them: distinct minutes before the start, at most five. */
-export const minutesBeforeSchema = z
-  .array(
-    z
-      .number()
-      .int("must be whole minutes")
-      .min(0, "must not be negative")
-      .max(MAX_REMINDER_MINUTES, `may be at most ${MAX_REMINDER_MINUTES} minutes (four weeks)`),
-  )
-  .max(5, "may hold at most five reminders")
-  .transform((list) => [...new Set(list)].sort((a, b) => b - a));
-
-/** `reminders` on event input: own lead times (an empty list turns reminders off), or null for the organisation's. */
-export const eventRemindersSchema = z.object({ minutesBefore: minutesBeforeSchema }).strict().nullable();
-export type EventRemindersInput = z.infer<typeof eventRemindersSchema>;
 
 function requireAdmin(actor: Actor): void {
   if (actor.role !== "admin") throw forbidden("Only administrators can change reminder settings");
