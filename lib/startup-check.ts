@@ -1,8 +1,9 @@
 import { env, isBuildPhase } from "@/lib/env";
 
 // A server with wrong configuration refuses to start with a clear message instead of failing on its
-// first request. Then the background work of every instance starts: the outbox reconciler and the
-// listener that keeps the in-process hot windows fresh.
+// first request. Then the background work of every instance starts: the outbox reconciler, the
+// listener that keeps the in-process hot windows fresh, and the reminder worker (REMINDER_WORKER=off
+// leaves reminders to `npm run worker` processes).
 if (!isBuildPhase()) {
   try {
     env();
@@ -14,4 +15,8 @@ if (!isBuildPhase()) {
   const { startInvalidationListener } = await import("@/lib/events/index/live-subscriber");
   startReconciler();
   startInvalidationListener();
+  if (env().REMINDER_WORKER === "on") {
+    const { startReminderWorker } = await import("@/lib/reminders/worker");
+    startReminderWorker();
+  }
 }

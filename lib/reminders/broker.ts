@@ -166,7 +166,7 @@ export async function removeDeadLetters(orgId: string, entryIds: string[], redis
 }
 
 /** What waits in Redis: messages in the stream, those handed out and unacknowledged, the oldest overdue member. */
-export async function brokerBacklog(nowMs: number, redis = brokerRedis()): Promise<{ stream: number; pending: number; oldestDueMs: number | null }> {
+export async function brokerBacklog(nowMs = Date.now(), redis = brokerRedis()): Promise<{ stream: number; pending: number; oldestDueMs: number | null }> {
   const [stream, pending] = await Promise.all([
     redis.xlen(keys.reminderStream()),
     redis.xpending(keys.reminderStream(), REMINDER_CONSUMER_GROUP).catch(() => [0]) as Promise<[number, ...unknown[]]>,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { db, type Database } from "@/lib/db/client";
 import { agendaSubscriptions, cohorts, DEFAULT_REMINDER_MINUTES, eventReminders, reminderSettings, users } from "@/lib/db/schema";
-import { forbidden, notFound } from "@/lib/errors";
+import { badRequest, describeZodError, forbidden, notFound } from "@/lib/errors";
 import { minutesBeforeSchema, type EventRemindersInput } from "./input";
 
 export { eventRemindersSchema, MAX_REMINDER_MINUTES, minutesBeforeSchema, type EventRemindersInput } from "./input";
@@ -22,7 +22,9 @@ export async function orgReminderMinutes(orgId: string): Promise<number[]> {
 
 export async function setOrgReminderMinutes(actor: Actor, minutes: number[]): Promise<number[]> {
   requireAdmin(actor);
-  const list = minutesBeforeSchema.parse(minutes);
+  const parsed = minutesBeforeSchema.safeParse(minutes);
+  if (!parsed.success) throw badRequest(`minutesBefore: ${describeZodError(parsed.error)}`);
+  const list = parsed.data;
   await db()
     .insert(reminderSettings)
     .values({ orgId: actor.orgId, minutesBefore: list })
@@ -95,7 +97,9 @@ export async function setAgendaSubscription(
   input: { userId: string; cohortId: string | null; sendAt: string },
 ): Promise<void> {
   if (actor.role === "patient" || (actor.role !== "admin" && input.userId !== actor.userId)) throw forbidden();
-  const sendAt = sendAtSchema.parse(input.sendAt);
+  const parsedTime = sendAtSchema.safeParse(input.sendAt);
+  if (!parsedTime.success) throw badRequest(`sendAt: ${describeZodError(parsedTime.error)}`);
+  const sendAt = parsedTime.data;
   const [user] = await db()
     .select({ role: users.role })
     .from(users)
@@ -119,4 +123,16 @@ export async function removeAgendaSubscription(actor: Actor, userId: string): Pr
   await db()
     .delete(agendaSubscriptions)
     .where(and(eq(agendaSubscriptions.userId, userId), eq(agendaSubscriptions.orgId, actor.orgId)));
+}
+
+/** Who can get an agenda (staff and admins) and of what (cohorts), for the admin form. */
+export async function agendaChoices(actor: Actor): Promise<{ staff: { id: string; name: string }[]; cohorts: { id: string; name: string }[] }> {
+  requireAdmin(actor);
+  const staff = await db()
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.orgId, actor.orgId), sql`${users.role} <> 'patient'`, sql`${users.disabledAt} IS NULL`))
+    .orderBy(users.name);
+  const list = await db().select({ id: cohorts.id, name: cohorts.name }).from(cohorts).where(eq(cohorts.orgId, actor.orgId)).orderBy(cohorts.name);
+  return { staff, cohorts: list };
 }
