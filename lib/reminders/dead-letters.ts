@@ -1,10 +1,10 @@
 import "server-only";
-import { iso } from "./sql-time";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { forbidden, notFound } from "@/lib/errors";
 import { keys } from "@/lib/redis/keys";
 import { brokerRedis, readDeadLetters, removeDeadLetters, rescheduleAt, type DeadLetter } from "./broker";
+import { iso } from "./sql-time";
 
 /** The admin's view of reminders that could not be delivered, and the way to try them again. */
 function requireAdmin(actor: Actor): void {

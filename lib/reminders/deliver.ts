@@ -1,5 +1,4 @@
 import "server-only";
-import { iso } from "./sql-time";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 import { acknowledge, addDeadLetter, rescheduleAt, unschedule, type StreamMessage } from "./broker";
@@ -7,6 +6,7 @@ import { decodeMember, messageIdFor, reminderId, type ReminderRef } from "./iden
 import { loadReminder } from "./load";
 import { describeFailure, isPermanentFailure, type Mailer } from "./mailer";
 import { countReminder, noteDeliveryLag } from "./stats";
+import { iso } from "./sql-time";
 
 /**
  * Delivers one stream message, exactly once per reminder whatever the number of workers, retries and

@@ -11,7 +11,8 @@ export const minutesBeforeSchema = z
     z
       .number()
       .int("must be whole minutes")
-      .min(0, "must not be negative")
+      // At least a minute: a reminder is only sent before its appointment begins.
+      .min(1, "must be at least 1 minute")
       .max(MAX_REMINDER_MINUTES, `may be at most ${MAX_REMINDER_MINUTES} minutes (four weeks)`),
   )
   .max(5, "may hold at most five reminders")

@@ -1,11 +1,11 @@
 import "server-only";
-import { iso } from "./sql-time";
 import { db } from "@/lib/db/client";
 import { DEFAULT_REMINDER_MINUTES, MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { composeAgenda, composePatientReminder, type ComposedMail } from "./compose";
 import { patientDueMs, type ReminderRef } from "./identity";
 import { agendaWindow, isSuperseded } from "./schedule";
+import { iso } from "./sql-time";
 
 /**
  * What a reminder amounts to at the moment of delivery, read from Postgres. The schedule in Redis only

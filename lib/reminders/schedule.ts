@@ -1,10 +1,10 @@
 import "server-only";
-import { iso } from "./sql-time";
 import { db } from "@/lib/db/client";
 import { DEFAULT_REMINDER_MINUTES } from "@/lib/db/schema";
 import { addDays, localDate, zonedInstant } from "@/lib/time/zones";
 import { scheduleMembers } from "./broker";
 import { encodeMember, patientDueMs, reminderId, type ReminderRef } from "./identity";
+import { iso } from "./sql-time";
 
 /**
  * The schedule is derived, never authored: what is due comes from the materialised occurrences, the
@@ -28,25 +28,29 @@ const MINUTE = 60_000;
  */
 async function patientCandidates(orgId: string, nowMs: number, untilMs: number, eventId?: string): Promise<ReminderRef[]> {
   const sql = db().$sql;
+  // The longest lead time first, as a constant: it bounds the index range scan below (a join-time bound
+  // would scan every materialised occurrence of the organisation).
+  const [lead] = await sql<{ minutes: number }[]>`
+    SELECT greatest(
+      (SELECT coalesce(max(m), 0) FROM unnest(coalesce(
+        (SELECT minutes_before FROM reminder_settings WHERE org_id = ${orgId}), ${DEFAULT_REMINDER_MINUTES}::int[])) m),
+      (SELECT coalesce(max(m), 0) FROM event_reminders er, unnest(er.minutes_before) m WHERE er.org_id = ${orgId}))::int AS minutes`;
+  const horizonMs = untilMs + (lead?.minutes ?? 0) * MINUTE;
   const rows = await sql<{ event_id: string; os_ms: string; start_ms: string; patient_id: string; minutes: number; offsets: number[] }[]>`
     WITH org AS (
       SELECT coalesce((SELECT minutes_before FROM reminder_settings WHERE org_id = ${orgId}), ${DEFAULT_REMINDER_MINUTES}::int[]) AS minutes
-    ), lead AS (
-      SELECT greatest(
-        (SELECT coalesce(max(m), 0) FROM org, unnest(org.minutes) m),
-        (SELECT coalesce(max(m), 0) FROM event_reminders er, unnest(er.minutes_before) m WHERE er.org_id = ${orgId})) AS minutes
     )
     SELECT o.event_id, (extract(epoch FROM o.original_start) * 1000)::bigint::text AS os_ms,
            (extract(epoch FROM o.start_at) * 1000)::bigint::text AS start_ms, p.id AS patient_id, m.minutes,
            coalesce(er.minutes_before, org.minutes) AS offsets
     FROM occurrences o
-    CROSS JOIN org CROSS JOIN lead
+    CROSS JOIN org
     LEFT JOIN event_reminders er ON er.event_id = o.event_id
     CROSS JOIN LATERAL unnest(coalesce(er.minutes_before, org.minutes)) AS m(minutes)
     JOIN patients p ON p.id = ANY(o.patient_ids) AND p.org_id = o.org_id AND p.email IS NOT NULL AND p.archived_at IS NULL
     WHERE o.org_id = ${orgId}
       AND o.start_at > ${iso(nowMs)}::timestamptz
-      AND o.start_at <= ${iso(untilMs)}::timestamptz + lead.minutes * interval '1 minute'
+      AND o.start_at <= ${iso(horizonMs)}::timestamptz
       AND o.start_at - m.minutes * interval '1 minute' <= ${iso(untilMs)}::timestamptz
       ${eventId ? sql`AND o.event_id = ${eventId}` : sql``}`;
   const refs: ReminderRef[] = [];
@@ -127,6 +131,15 @@ export async function scheduleCandidates(orgId: string, nowMs: number, lookahead
     else if (row.status === "sending") out.push({ member, atMs: Math.max(dueMs, Number(row.lease_ms ?? dueMs)) });
   }
   return out;
+}
+
+/** Ledger rows are only needed while a reminder could still be sent; keep three months for the record. */
+const LEDGER_KEEP_MS = 90 * 86_400_000;
+
+export async function pruneLedger(orgId: string, nowMs: number): Promise<void> {
+  await db().$sql`
+    DELETE FROM reminder_deliveries
+    WHERE org_id = ${orgId} AND status IN ('sent', 'skipped', 'dead') AND due_at < ${iso(nowMs - LEDGER_KEEP_MS)}`;
 }
 
 /** One pass over one organisation (or one of its events): returns how many reminders it (re)scheduled. */

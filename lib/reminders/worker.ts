@@ -9,7 +9,7 @@ import { keys } from "@/lib/redis/keys";
 import { brokerRedis, ensureConsumerGroup, moveDue, readNew, reclaimStale, scheduledOrganizations, type StreamMessage } from "./broker";
 import { deliver, type DeliveryContext, type Outcome } from "./deliver";
 import { createMailer, type Mailer } from "./mailer";
-import { organizationsToSchedule, scheduleOrganization } from "./schedule";
+import { organizationsToSchedule, pruneLedger, scheduleOrganization } from "./schedule";
 import { countWork } from "./stats";
 
 /**
@@ -114,6 +114,7 @@ export class ReminderWorker {
       if (locked) {
         const mine = await brokerRedis().set(keys.reminderRebuildLock(orgId), this.consumer, "PX", this.o.passIntervalMs, "NX");
         if (mine !== "OK") continue;
+        await pruneLedger(orgId, this.o.now());
       }
       total += await scheduleOrganization(orgId, this.o.now(), this.o.lookaheadMs);
     }
