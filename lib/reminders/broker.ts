@@ -59,14 +59,25 @@ export async function scheduledOrganizations(redis = brokerRedis()): Promise<str
   return redis.smembers(keys.reminderOrgs());
 }
 
-/** Moves up to `limit` due members of one organisation into the delivery stream; returns them. */
-export async function moveDue(orgId: string, nowMs: number, redeliverAfterMs: number, limit = 200, redis = brokerRedis()): Promise<string[]> {
-  const due = await withMoveScript(redis).reminderMoveDue(keys.reminderSchedule(orgId), nowMs, nowMs + redeliverAfterMs, limit);
-  if (due.length === 0) return due;
-  const pipeline = redis.pipeline();
-  for (const member of due) pipeline.xadd(keys.reminderStream(), "*", "org", orgId, "member", member);
-  await run(pipeline);
-  return due;
+/**
+ * Moves up to `limit` due members of each organisation into the delivery stream, in two round trips
+ * whatever the number of organisations (the mover runs every second in every instance). Returns how
+ * many it moved.
+ */
+export async function moveDue(orgIds: string[], nowMs: number, redeliverAfterMs: number, limit = 200, redis = brokerRedis()): Promise<number> {
+  if (orgIds.length === 0) return 0;
+  const scripted = withMoveScript(redis);
+  const moves = scripted.pipeline() as unknown as { reminderMoveDue(key: string, nowMs: number, againMs: number, limit: number): void } & ReturnType<Redis["pipeline"]>;
+  for (const orgId of orgIds) moves.reminderMoveDue(keys.reminderSchedule(orgId), nowMs, nowMs + redeliverAfterMs, limit);
+  const due = (await run(moves)) as string[][];
+  const handOver = redis.pipeline();
+  let moved = 0;
+  due.forEach((members, i) => {
+    for (const member of members) handOver.xadd(keys.reminderStream(), "*", "org", orgIds[i]!, "member", member);
+    moved += members.length;
+  });
+  if (moved) await run(handOver);
+  return moved;
 }
 
 export async function ensureConsumerGroup(redis = brokerRedis()): Promise<void> {

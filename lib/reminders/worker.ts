@@ -124,11 +124,8 @@ export class ReminderWorker {
 
   /** Hands every organisation's due reminders to the stream. */
   async moveAll(): Promise<number> {
-    let moved = 0;
-    for (const orgId of await scheduledOrganizations()) {
-      if (!this.wanted(orgId)) continue;
-      moved += (await moveDue(orgId, this.o.now(), this.o.redeliverAfterMs, 200)).length;
-    }
+    const orgIds = (await scheduledOrganizations()).filter((orgId) => this.wanted(orgId));
+    const moved = await moveDue(orgIds, this.o.now(), this.o.redeliverAfterMs, 200);
     countWork("moved", moved);
     return moved;
   }
