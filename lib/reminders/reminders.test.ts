@@ -12,6 +12,7 @@ import { createTestCohort } from "@/lib/testing/test-organization";
 import { localDate, zonedInstant } from "@/lib/time/zones";
 import { brokerRedis } from "./broker";
 import { listDeadLetters, requeueDeadLetter } from "./dead-letters";
+import { reminderHealth } from "./health";
 import { setAgendaSubscription, setOrgReminderMinutes } from "./settings";
 import { ReminderWorker, type ReminderWorkerOptions } from "./worker";
 
@@ -305,5 +306,16 @@ describe("staff agenda", () => {
     expect(agenda!.raw).toContain("2 patients"); // of the cohort's two; the third is not theirs
     expect(agenda!.raw).not.toContain("Other cohort only");
     for (const p of org.patients) expect(agenda!.raw).not.toContain(p.name);
+  });
+});
+
+describe("operations", () => {
+  it("reports counters, backlog, lag and the ledger for metrics and the System page", async () => {
+    const health = await reminderHealth();
+    expect(health.counters.outcomes.sent).toBeGreaterThan(0); // the tests above delivered through this process
+    expect(health.counters.outcomes.dead).toBeGreaterThan(0);
+    expect(health.streamLength).toEqual(expect.any(Number));
+    expect(health.lagMs).toEqual(expect.any(Number));
+    expect(health.last24h).toEqual({ sent: expect.any(Number), retrying: expect.any(Number), dead: expect.any(Number) });
   });
 });

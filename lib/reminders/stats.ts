@@ -1,7 +1,7 @@
 /**
  * Counters of this process's reminder work, as plain functions that metrics and the System page can
- * read (no I/O, no metrics library here). `brokerBacklog()` in ./broker and `ledgerSummary()` in
- * ./dead-letters give the shared picture (stream backlog, lag, dead letters) from Redis and Postgres.
+ * read (no I/O, no metrics library here). `reminderHealth()` in ./health adds the shared picture
+ * (stream backlog, lag, dead letters) from Redis and Postgres.
  */
 import type { Outcome } from "./deliver";
 
