@@ -81,6 +81,8 @@ export class ReminderWorker {
   private jobs = new Set<Promise<unknown>>();
   private connections: Redis[] = [];
   private errorsLogged = 0;
+  /** When this process last pruned each organisation's ledger (hourly is plenty). */
+  private pruned = new Map<string, number>();
 
   constructor(options: ReminderWorkerOptions = {}) {
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
@@ -114,7 +116,10 @@ export class ReminderWorker {
       if (locked) {
         const mine = await brokerRedis().set(keys.reminderRebuildLock(orgId), this.consumer, "PX", this.o.passIntervalMs, "NX");
         if (mine !== "OK") continue;
-        await pruneLedger(orgId, this.o.now());
+        if ((this.pruned.get(orgId) ?? 0) < Date.now() - 3_600_000) {
+          await pruneLedger(orgId, this.o.now());
+          this.pruned.set(orgId, Date.now());
+        }
       }
       total += await scheduleOrganization(orgId, this.o.now(), this.o.lookaheadMs);
     }
