@@ -123,6 +123,28 @@ export async function reclaimStale(consumer: string, minIdleMs: number, count: n
   return toMessages(reply?.[1] ?? []);
 }
 
+/**
+ * Forgets consumers that hold nothing and have not read for `maxIdleMs` (every process start makes a new
+ * one): the group's consumer list stays the list of live workers. One with pending messages stays until
+ * XAUTOCLAIM has taken them over.
+ */
+export async function pruneConsumers(maxIdleMs: number, redis = brokerRedis()): Promise<number> {
+  const reply = (await redis.xinfo("CONSUMERS", keys.reminderStream(), REMINDER_CONSUMER_GROUP).catch((error: unknown) => {
+    // No stream or group yet (a fresh Redis): nothing to forget.
+    if (error instanceof Error && /NOGROUP|no such key/i.test(error.message)) return [];
+    throw error;
+  })) as (string | number)[][];
+  let removed = 0;
+  for (const fields of reply) {
+    const field = (name: string) => fields[fields.indexOf(name) + 1];
+    if (Number(field("pending")) === 0 && Number(field("idle")) > maxIdleMs) {
+      await redis.xgroup("DELCONSUMER", keys.reminderStream(), REMINDER_CONSUMER_GROUP, String(field("name")));
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
 /** Done with a message: acknowledged and deleted, so the stream's length is the backlog. */
 export async function acknowledge(streamId: string, redis = brokerRedis()): Promise<void> {
   await run(redis.multi().xack(keys.reminderStream(), REMINDER_CONSUMER_GROUP, streamId).xdel(keys.reminderStream(), streamId));

@@ -6,7 +6,16 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
-import { brokerRedis, ensureConsumerGroup, moveDue, readNew, reclaimStale, scheduledOrganizations, type StreamMessage } from "./broker";
+import {
+  brokerRedis,
+  ensureConsumerGroup,
+  moveDue,
+  pruneConsumers,
+  readNew,
+  reclaimStale,
+  scheduledOrganizations,
+  type StreamMessage,
+} from "./broker";
 import { deliver, type DeliveryContext, type Outcome } from "./deliver";
 import { createMailer, type Mailer } from "./mailer";
 import { organizationsToSchedule, pruneLedger, scheduleOrganization } from "./schedule";
@@ -192,13 +201,14 @@ export class ReminderWorker {
     every(this.o.passIntervalMs, () => this.schedulePass(true));
     every(this.o.moveIntervalMs, () => this.moveAll());
     every(Math.max(250, Math.floor(this.o.reclaimIdleMs / 2)), () => this.reclaim());
+    every(10 * 60_000, () => pruneConsumers(60 * 60_000));
     this.loops.push(this.consumeLoop());
     this.listenForChanges();
   }
 
   private async consumeLoop(): Promise<void> {
     // Blocking reads get a connection of their own, so they never delay other commands.
-    const redis = brokerRedis().duplicate({ connectionName: "cohort-reminder-consumer" });
+    const redis = brokerRedis().duplicate({ connectionName: "cohort-reminder-consumer", commandTimeout: this.o.blockMs + 5000 });
     redis.on("error", () => {});
     this.connections.push(redis);
     let groupReady = false;
