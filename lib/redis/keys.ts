@@ -29,6 +29,11 @@ export const keys = {
   /** One rebuild of one unit of one set at a time. */
   hydrateLock: (setKey: string, unit: number) => `${setKey}:lock:${unit}`,
 
+  /** Prefix of rate-limiter-flexible's counters (it appends `:<key>`); kept on the session Redis (never evicted). */
+  rateLimit: (name: string) => `${prefix()}ratelimit:${name}`,
+  /** Stream of audit entries waiting for the consumer that writes them to Postgres (on the session Redis). */
+  auditStream: () => `${prefix()}audit:stream`,
+
   // Reminders (lib/reminders), on the durable Redis. Per organisation: the schedule, a sorted set of
   // reminder members scored by when they are due (or, once handed to the stream, by when they are due
   // again should the delivery be lost), and the dead-letter stream its admins see.
@@ -46,14 +51,21 @@ export const keys = {
   reminderRebuildLock: (orgId: string) => `${prefix()}reminders:{${orgId}}:rebuild-lock`,
 };
 
+/** The consumer group that moves audit entries from the stream into Postgres. */
+export const AUDIT_CONSUMER_GROUP = "audit-writers";
+
 /** The consumer group of the reminder stream. */
 export const REMINDER_CONSUMER_GROUP = "reminder-senders";
 
 export const ttl = {
-  /** Seconds a session lives without activity (sliding). */
-  sessionIdleSeconds: 30 * 60,
-  /** Seconds a session lives at most, whatever the activity. */
-  sessionAbsoluteSeconds: 12 * 60 * 60,
+  /** Seconds a session lives without activity (sliding); SESSION_IDLE_MINUTES, default 30 min. */
+  get sessionIdleSeconds() {
+    return Math.max(1, Math.round(env().SESSION_IDLE_MINUTES * 60));
+  },
+  /** Seconds a session lives at most, whatever the activity; SESSION_ABSOLUTE_HOURS, default 12 h. */
+  get sessionAbsoluteSeconds() {
+    return Math.max(1, Math.round(env().SESSION_ABSOLUTE_HOURS * 3600));
+  },
   /** Index sets live this long after their last read (plus jitter), so cold organisations dehydrate. */
   indexSetSeconds: () => 6 * 60 * 60 + Math.floor(Math.random() * 30 * 60),
   eventRecordSeconds: 7 * 24 * 60 * 60,
