@@ -2,14 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { getActor } from "@/lib/auth/get-actor";
+import { authorizeAction } from "@/lib/auth/authorize";
 import { AppError } from "@/lib/errors";
 import { requeueDeadLetter } from "@/lib/reminders/dead-letters";
 import { removeAgendaSubscription, setAgendaSubscription, setOrgReminderMinutes } from "@/lib/reminders/settings";
 
 const PAGE = "/admin/reminders";
 
-/** Thin: authenticate, let lib authorise, validate and scope; domain errors come back to the page as a message. */
+/** Thin: Origin, session and role (authorizeAction), then lib validates and scopes; domain errors come back to the page as a message. */
 async function run(work: () => Promise<unknown>): Promise<void> {
   try {
     await work();
@@ -35,16 +35,16 @@ function parseLeadTimes(value: string): number[] {
 }
 
 export async function saveDefaultsAction(form: FormData): Promise<void> {
-  await run(async () => setOrgReminderMinutes(await getActor(), parseLeadTimes(text(form, "minutes"))));
+  await run(async () => setOrgReminderMinutes(await authorizeAction({ roles: ["admin"] }), parseLeadTimes(text(form, "minutes"))));
 }
 
 export async function requeueAction(form: FormData): Promise<void> {
-  await run(async () => requeueDeadLetter(await getActor(), text(form, "entryId")));
+  await run(async () => requeueDeadLetter(await authorizeAction({ roles: ["admin"] }), text(form, "entryId")));
 }
 
 export async function subscribeAgendaAction(form: FormData): Promise<void> {
   await run(async () =>
-    setAgendaSubscription(await getActor(), {
+    setAgendaSubscription(await authorizeAction({ roles: ["admin"] }), {
       userId: text(form, "userId"),
       cohortId: text(form, "cohortId") || null,
       sendAt: text(form, "sendAt") || "07:00",
@@ -53,5 +53,5 @@ export async function subscribeAgendaAction(form: FormData): Promise<void> {
 }
 
 export async function unsubscribeAgendaAction(form: FormData): Promise<void> {
-  await run(async () => removeAgendaSubscription(await getActor(), text(form, "userId")));
+  await run(async () => removeAgendaSubscription(await authorizeAction({ roles: ["admin"] }), text(form, "userId")));
 }

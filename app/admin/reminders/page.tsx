@@ -30,7 +30,7 @@ export default async function RemindersAdminPage({ searchParams }: { searchParam
 
   return (
     <>
-      <AppHeader title={`${orgName} — reminders`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/admin/reminders" />
+      <AppHeader title={`${orgName} — reminders`} subtitle={`${userName} (admin)`} role={actor.role} current="/admin/reminders" />
       <main className="admin-reminders">
         {error ? <p className="error" role="alert">{error}</p> : null}
 
