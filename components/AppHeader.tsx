@@ -20,7 +20,9 @@ interface AppHeaderProps {
 function linksFor(nav: AppHeaderProps["nav"], role: Role | undefined) {
   const links = nav === "staff" || role === "admin" || role === "staff" ? [...STAFF_LINKS] : [];
   if (role === "patient") links.push({ href: "/my-calendar", label: "My calendar" });
-  if (role === "admin") links.push({ href: "/admin/users", label: "Users" }, { href: "/admin/audit", label: "Audit log" });
+  if (role === "admin") {
+    links.push({ href: "/admin/users", label: "Users" }, { href: "/admin/audit", label: "Audit log" }, { href: "/admin/reminders", label: "Reminders" });
+  }
   if (role) links.push({ href: "/account", label: "Account" });
   return links;
 }

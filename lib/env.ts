@@ -67,6 +67,15 @@ const schema = z
       .default("1")
       .transform((v) => v !== "0" && v !== "false"),
     AUDIT_CLAIM_IDLE_SECONDS: z.coerce.number().positive().default(60),
+    /** Where reminders are sent (smtp:// or smtps://, credentials in the URL); unset: they go to the log. */
+    SMTP_URL: z
+      .url({ message: "SMTP_URL must be a URL such as smtp://user:pass@mail.example:587 or smtps://…:465" })
+      .refine((u) => /^smtps?:\/\//.test(u), { message: "SMTP_URL must start with smtp:// or smtps://" })
+      .optional(),
+    /** The From address of reminder e-mails (a bare address; the organisation's name is shown with it). */
+    SMTP_FROM: z.email({ message: "SMTP_FROM must be an e-mail address such as reminders@clinic.example" }).default("reminders@cohort-calendar.invalid"),
+    /** `off` keeps the reminder worker out of this app instance (run `npm run worker` elsewhere instead). */
+    REMINDER_WORKER: z.enum(["on", "off"], { message: "REMINDER_WORKER must be on or off" }).default("on"),
   })
   .superRefine((raw, ctx) => {
     if (!raw.REDIS_URL && raw.REDIS_CLUSTER_NODES.length === 0) {

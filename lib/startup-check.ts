@@ -2,8 +2,9 @@ import { env, isBuildPhase } from "@/lib/env";
 
 // A server with wrong configuration refuses to start with a clear message instead of failing on its
 // first request. Then the background work of every instance starts: the outbox reconciler, the
-// listener that keeps the in-process hot windows fresh, and the recovery that keeps reads off the index
-// after a cache outage until the outbox is replayed.
+// listener that keeps the in-process hot windows fresh, the recovery that keeps reads off the index
+// after a cache outage until the outbox is replayed, and the reminder worker (REMINDER_WORKER=off
+// leaves reminders to `npm run worker` processes).
 if (!isBuildPhase()) {
   try {
     env();
@@ -21,4 +22,8 @@ if (!isBuildPhase()) {
   void import("./startup-tasks")
     .then(({ runStartupTasks }) => runStartupTasks())
     .catch((error: unknown) => console.error("start-up tasks failed:", error));
+  if (env().REMINDER_WORKER === "on") {
+    const { startReminderWorker } = await import("@/lib/reminders/worker");
+    startReminderWorker();
+  }
 }

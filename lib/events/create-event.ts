@@ -2,6 +2,7 @@ import "server-only";
 import { writeTransaction } from "@/lib/reliability/deadline";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { eventPatients, events } from "@/lib/db/schema";
+import { saveEventReminders } from "@/lib/reminders/settings";
 import { createEventSchema, parseInput, resolveTimes, validateRrule } from "./event-input";
 import { assertPatientsInOrg, rematerialize } from "./event-store";
 import { findConflicts, schedulingConflict } from "./find-conflicts";
@@ -36,6 +37,7 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
       })
       .returning();
     await tx.insert(eventPatients).values(patientIds.map((patientId) => ({ eventId: inserted!.id, patientId })));
+    if (data.reminders) await saveEventReminders(tx, actor.orgId, inserted!.id, data.reminders);
     const event = await rematerialize(tx, { event: inserted!, patientIds, exceptions: [] });
     if (!data.allowConflicts) {
       const conflicts = await findConflicts(tx, [event.id], actor.timeZone);

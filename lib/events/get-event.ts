@@ -6,6 +6,7 @@ import { isStaff } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { eventExceptions, eventPatients, events } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
+import { eventReminderMinutes } from "@/lib/reminders/settings";
 import { localDate } from "@/lib/time/zones";
 import type { EventRow, ExceptionRow } from "./materialize";
 import { formatInZone } from "./time-zones";
@@ -27,7 +28,10 @@ async function loadEvent(actor: Actor, eventId: string): Promise<EventDetail> {
   const patientIds = links.map((l) => l.id);
   if (!isStaff(actor) && !(actor.patientId && patientIds.includes(actor.patientId))) throw notFound("Event");
   const exceptions = await db().select().from(eventExceptions).where(eq(eventExceptions.eventId, eventId));
-  return toDetail(event, patientIds, exceptions, isStaff(actor) ? null : actor.patientId);
+  const detail = toDetail(event, patientIds, exceptions, isStaff(actor) ? null : actor.patientId);
+  if (!isStaff(actor)) return detail;
+  const minutes = await eventReminderMinutes(actor.orgId, eventId);
+  return { ...detail, reminders: minutes ? { minutesBefore: minutes } : null };
 }
 
 /** The contract's shape; `onlyPatient` hides the other members of a group session from a patient. */
