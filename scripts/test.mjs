@@ -2,6 +2,7 @@
 // then typecheck, lint, unit tests (on a single Redis, then on a 3-master Redis Cluster), production
 // build, end-to-end tests and the fault scenarios. Stops at the first failure.
 //   npm test -- --only=lint|unit|e2e|faults    run one group (lint = typecheck + eslint)
+//   npm test -- --only=e2e e2e/security         ...and only these files (passed to playwright / vitest)
 import { ensureBuild } from './lib/build.mjs';
 import { ensureChromium } from './lib/chromium.mjs';
 import { withRedisCluster } from './lib/cluster.mjs';
@@ -14,12 +15,15 @@ const GROUPS = ['lint', 'unit', 'e2e', 'faults'];
 
 function parseArgs(argv) {
   let only = null;
+  const files = [];
   for (const arg of argv) {
     const match = /^--only=(.+)$/.exec(arg);
     if (match && GROUPS.includes(match[1])) only = match[1];
-    else fail(`unknown argument ${arg}. Usage: npm test [-- --only=${GROUPS.join('|')}]`);
+    else if (!arg.startsWith('-')) files.push(arg);
+    else fail(`unknown argument ${arg}. Usage: npm test [-- --only=${GROUPS.join('|')} [files...]]`);
   }
-  return only;
+  if (files.length > 0 && (only === null || only === 'lint')) fail('files can only be given with --only=unit, e2e or faults');
+  return { only, files };
 }
 
 /** Runs an in-process step (a function) with the same name/duration reporting as command steps. */
@@ -36,7 +40,7 @@ async function task(name, fn) {
 }
 
 runMain('test', async () => {
-  const only = parseArgs(process.argv.slice(2));
+  const { only, files } = parseArgs(process.argv.slice(2));
   const wants = (group) => only === null || only === group;
   const total = Date.now();
 
@@ -53,13 +57,13 @@ runMain('test', async () => {
     await runStep('test', 'lint', bin('eslint'), ['.'], env);
   }
   if (wants('unit')) {
-    await runStep('test', 'unit tests', bin('vitest'), ['run'], env);
+    await runStep('test', 'unit tests', bin('vitest'), ['run', ...files], env);
     // The same suite with the cache and index on a Redis Cluster (sessions stay on the single Redis):
     // every multi-key command and script must keep to one organisation's hash tag. Pure recurrence
     // tests touch no Redis and are not run twice.
     const pure = ['**/recurrence.test.ts', '**/recurrence.rfc5545.test.ts'].flatMap((glob) => ['--exclude', glob]);
     await withRedisCluster((cluster) =>
-      runStep('test', 'unit tests on a Redis Cluster', bin('vitest'), ['run', ...pure], { ...env, REDIS_CLUSTER_NODES: cluster.nodes }),
+      runStep('test', 'unit tests on a Redis Cluster', bin('vitest'), ['run', ...pure, ...files], { ...env, REDIS_CLUSTER_NODES: cluster.nodes }),
     );
   }
   if (wants('e2e') || wants('faults')) await task('build', () => ensureBuild(env));
@@ -67,12 +71,12 @@ runMain('test', async () => {
     // Fixtures create their own organisations through lib/ (which imports `server-only`): the test
     // runner resolves it as the server does. The web server itself is started without this option.
     const e2eEnv = { ...env, NODE_OPTIONS: [env.NODE_OPTIONS, '--conditions=react-server'].filter(Boolean).join(' ') };
-    await runStep('test', 'e2e tests', bin('playwright'), ['test'], e2eEnv);
+    await runStep('test', 'e2e tests', bin('playwright'), ['test', ...files], e2eEnv);
   }
   if (wants('faults')) {
     // Cache and session outages, Postgres faults, memory pressure, stampedes, replicas, several
     // instances: each scenario starts its own servers and app instances (see RELIABILITY.md).
-    await runStep('test', 'fault scenarios', bin('vitest'), ['run', '--config', 'vitest.faults.config.ts'], env);
+    await runStep('test', 'fault scenarios', bin('vitest'), ['run', '--config', 'vitest.faults.config.ts', ...files], env);
   }
   log(`all ${only ? `${only} ` : ''}checks passed in ${seconds(Date.now() - total)}`);
   return 0;

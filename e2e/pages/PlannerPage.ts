@@ -57,6 +57,11 @@ export class PlannerPage {
     return this.legend.getByRole("checkbox", { name: `Show ${name}` });
   }
 
+  /** An event's own control, to open it: FullCalendar renders each as a button named by its time and title. */
+  async openEvent(title: string) {
+    await this.calendar.getByRole("button", { name: title }).first().click();
+  }
+
   event(title: string | RegExp): Locator {
     return this.calendar.getByText(title).first();
   }

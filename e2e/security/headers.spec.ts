@@ -64,7 +64,7 @@ test("the calendar works under the policy, and the policy stops injected inline 
   await planner.goto();
   await expect(planner.event(`Under CSP ${org.tag}`)).toBeVisible();
   for (const view of ["Month", "Day", "List", "Lanes", "Week"] as const) await planner.view(view);
-  await planner.event(`Under CSP ${org.tag}`).click();
+  await planner.openEvent(`Under CSP ${org.tag}`);
   await expect(page.getByRole("dialog", { name: `Under CSP ${org.tag}` })).toBeVisible();
   await page.keyboard.press("Escape");
   await page.getByRole("link", { name: "Account" }).click();

@@ -51,14 +51,16 @@ test("an unknown e-mail address answers exactly like a known one, throttling inc
 test("an address gets 100 failed sign-ins per window across accounts, then 429; other addresses go on", async ({ playwright, baseURL, org }) => {
   test.slow();
   const request = await playwright.request.newContext({ baseURL });
+  // Ten parallel clients, each with its own cookie jar: one jar shared by concurrent sign-ins would have
+  // their CSRF cookies overwrite each other, and next-auth rightly refuses a mismatched token.
+  const lanes = await Promise.all(Array.from({ length: 10 }, () => playwright.request.newContext({ baseURL })));
   const ip = testIp();
   const statuses: number[] = [];
   for (let batch = 0; batch < 10; batch++) {
-    const replies = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => attemptLogin(request, `guess-${batch}-${i}-${org.tag}@example.test`, "wrong", { ip })),
-    );
+    const replies = await Promise.all(lanes.map((lane, i) => attemptLogin(lane, `guess-${batch}-${i}-${org.tag}@example.test`, "wrong", { ip })));
     statuses.push(...replies.map((r) => r.status()));
   }
+  await Promise.all(lanes.map((lane) => lane.dispose()));
   expect(statuses.filter((s) => s !== 401), "every one of the 100 is an ordinary failure").toEqual([]);
   // The 101st from that address: refused even for a real account with its right password.
   const refused = await attemptLogin(request, org.admin.email, org.admin.password, { ip });

@@ -3,6 +3,8 @@ import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { createSession, sessionHandle } from "@/lib/auth/session-store";
 import { issueCalendarToken } from "@/lib/ics/tokens";
+import { brokerRedis } from "@/lib/reminders/broker";
+import { setAgendaSubscription } from "@/lib/reminders/settings";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { createTestCohort, createTestEvent, createTestOrganization, type TestOrganization, type TestUser } from "@/lib/testing/test-organization";
@@ -31,6 +33,8 @@ interface Party {
   /** Reset ICS tokens of patient A and B. */
   oldIcsToken: string;
   oldIcsTokenB: string;
+  /** A dead letter parked in the organisation's stream (an admin may requeue it). */
+  deadLetter: string;
 }
 
 /** Ids an attacker uses: the other organisation's, or (patients) the other patient's of their own. */
@@ -42,6 +46,7 @@ interface Target {
   handle: string;
   /** A private ICS token of the target patient that has since been reset. */
   oldIcsToken: string;
+  deadLetter: string;
 }
 
 interface Call {
@@ -126,7 +131,30 @@ const ACTION_CALLS: ActionCall[] = [
 /** Form actions (useActionState), replayed from the admin page's own requests with ids swapped. */
 const FORM_ACTIONS = ["setUserDisabledAction", "revokeSessionsAction"];
 /** Actions without ids: they act on the caller's own account or organisation only. */
-const ACTIONS_WITHOUT_IDS = new Set(["changePasswordAction", "createCohortAction", "resetFeedLink"]);
+const ACTIONS_WITHOUT_IDS = new Set(["changePasswordAction", "createCohortAction", "resetFeedLink", "saveDefaultsAction"]);
+/**
+ * Admin form actions posted as a browser without JavaScript posts them (multipart with `$ACTION_ID_…`),
+ * with the target's ids in the fields. A refusal redirects back with an error; success redirects without.
+ */
+interface FormPost {
+  action: string;
+  fields: (t: Target, own: Party) => Record<string, string>;
+}
+const FORM_POSTS: FormPost[] = [
+  { action: "subscribeAgendaAction", fields: (t, own) => ({ userId: t.userId, cohortId: own.cohortId, sendAt: "07:00" }) },
+  { action: "subscribeAgendaAction", fields: (t, own) => ({ userId: own.users.staff.id, cohortId: t.cohortId, sendAt: "07:00" }) },
+  { action: "unsubscribeAgendaAction", fields: (t) => ({ userId: t.userId }) },
+  { action: "requeueAction", fields: (t) => ({ entryId: t.deadLetter }) },
+];
+
+async function postForm(api: APIRequestContext, origin: string, action: { id: string; page: string }, fields: Record<string, string>) {
+  const response = await api.post(action.page, {
+    headers: { Origin: origin },
+    multipart: { [`$ACTION_ID_${action.id}`]: "", ...fields },
+    maxRedirects: 0,
+  });
+  return { status: response.status(), location: response.headers().location ?? "", text: await response.text() };
+}
 
 interface ManifestEntry {
   filename: string;
@@ -178,7 +206,7 @@ test("the matrix covers every route handler and server action in app/", () => {
   const actions = filesNamed("app", "actions.ts").flatMap((file) =>
     [...fs.readFileSync(file, "utf8").matchAll(/export async function (\w+)/g)].map((m) => m[1]!),
   );
-  const covered2 = new Set([...ACTION_CALLS.map((c) => c.action), ...FORM_ACTIONS, ...ACTIONS_WITHOUT_IDS]);
+  const covered2 = new Set([...ACTION_CALLS.map((c) => c.action), ...FORM_ACTIONS, ...FORM_POSTS.map((p) => p.action), ...ACTIONS_WITHOUT_IDS]);
   expect(actions.filter((a) => !covered2.has(a)), "server actions missing from the tenant matrix").toEqual([]);
 });
 
@@ -191,12 +219,16 @@ async function party(org: TestOrganization): Promise<Party> {
   const oldIcsToken = await issueCalendarToken(users.patientA.actor);
   await issueCalendarToken(users.patientA.actor);
   const oldIcsTokenB = await issueCalendarToken(users.patientB.actor);
+  // The staff member gets the daily agenda (so an unsubscription from outside would show), and one reminder is parked.
+  await setAgendaSubscription(users.admin.actor, { userId: users.staff.id, cohortId: null, sendAt: "07:00" });
+  const deadLetter = (await brokerRedis().xadd(keys.reminderDeadLetters(org.id), "*", "reminder", crypto.randomUUID(), "error", "planted"))!;
   await issueCalendarToken(users.patientB.actor);
   return {
     org,
     users,
     oldIcsToken,
     oldIcsTokenB,
+    deadLetter,
     cohortId: await createTestCohort(org.id, `Matrix ${org.tag}`, [a!.id, b!.id]),
     eventA: await createTestEvent(org.id, { title: `A ${org.tag}`, start, patientIds: [a!.id] }),
     eventB: await createTestEvent(org.id, { title: `B ${org.tag}`, start: new Date(start.getTime() + 3_600_000), patientIds: [b!.id] }),
@@ -212,6 +244,7 @@ function foreignTarget(other: Party): Target {
     userId: other.users.staff.id,
     handle: other.handles.staff,
     oldIcsToken: other.oldIcsToken,
+    deadLetter: other.deadLetter,
   };
 }
 
@@ -225,6 +258,7 @@ function siblingTarget(own: Party, role: "patientA" | "patientB"): Target {
     userId: own.users[other].id,
     handle: own.handles[other],
     oldIcsToken: role === "patientA" ? own.oldIcsTokenB : own.oldIcsToken,
+    deadLetter: own.deadLetter,
   };
 }
 
@@ -267,6 +301,14 @@ test("every handler and action, called with another party's ids, answers 404/403
     }
   }
 
+  // The form posts are real: the admin's own, with the organisation's own ids, goes through.
+  const ownPost = await postForm(contexts.get("0/admin")!, origin, ids.get("subscribeAgendaAction")!, {
+    userId: own.users.staff.id,
+    cohortId: own.cohortId,
+    sendAt: "08:00",
+  });
+  expect([ownPost.status, ownPost.location.includes("error=")], ownPost.location).toEqual([303, false]);
+
   const before = await tenantState(orgIds, userIds);
   const failures: string[] = [];
   for (const [index, attacker] of parties.entries()) {
@@ -307,6 +349,12 @@ test("every handler and action, called with another party's ids, answers 404/403
             result?.ok === false &&
             (result.code ? result.code === wantCode || whose === "other patient" : /not found|not allowed|only staff/i.test(result.message ?? ""));
           if (!refused) failures.push(`${role} of org ${index + 1} → ${call.action}(${JSON.stringify(call.args(target, attacker))}): ${status} ${text.slice(0, 200)}`);
+        }
+        for (const post of FORM_POSTS) {
+          const fields = post.fields(target, attacker);
+          const { status, location, text } = await postForm(api, origin, ids.get(post.action)!, fields);
+          const refused = status >= 400 || (status === 303 && location.includes("error="));
+          if (!refused) failures.push(`${role} of org ${index + 1} → ${post.action}(${JSON.stringify(fields)}): ${status} ${location} ${text.slice(0, 200)}`);
         }
         // The server actions, replayed with this user's cookie and the target's ids.
         for (const action of captured) {

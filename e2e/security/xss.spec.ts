@@ -43,7 +43,7 @@ test("titles and descriptions with HTML or script render as text: planner views,
     await expect(planner.calendar.locator(INJECTED), view).toHaveCount(0);
   }
   await planner.view("Week");
-  await planner.event(TITLE).click();
+  await planner.openEvent(TITLE);
   const details = page.getByRole("dialog", { name: TITLE });
   await expect(details).toBeVisible();
   await expect(details.getByText(DESCRIPTION)).toBeVisible();

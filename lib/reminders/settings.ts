@@ -120,9 +120,11 @@ export async function setAgendaSubscription(
 
 export async function removeAgendaSubscription(actor: Actor, userId: string): Promise<void> {
   if (actor.role === "patient" || (actor.role !== "admin" && userId !== actor.userId)) throw forbidden();
-  await db()
+  const removed = await db()
     .delete(agendaSubscriptions)
-    .where(and(eq(agendaSubscriptions.userId, userId), eq(agendaSubscriptions.orgId, actor.orgId)));
+    .where(and(eq(agendaSubscriptions.userId, userId), eq(agendaSubscriptions.orgId, actor.orgId)))
+    .returning({ userId: agendaSubscriptions.userId });
+  if (removed.length === 0) throw notFound("Agenda subscription");
 }
 
 /** Who can get an agenda (staff and admins) and of what (cohorts), for the admin form. */
