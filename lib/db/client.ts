@@ -1,18 +1,14 @@
 import "server-only";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { postgresOptions } from "@/lib/connections";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
 
 export type Database = ReturnType<typeof createDatabase>;
 
 function createDatabase(url: string) {
-  const client = postgres(url, {
-    max: 10,
-    idle_timeout: 30,
-    connect_timeout: 5,
-    onnotice: () => {},
-  });
+  const client = postgres(url, postgresOptions());
   return Object.assign(drizzle(client, { schema }), { $sql: client });
 }
 

@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/actor";
 import { notFound } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { recordCacheRead, recordDependencyError } from "@/lib/metrics/instruments"; // ops metrics
 import type { FeedQuery } from "./feed-query";
 import { cacheEnabled } from "./index/cache-mode";
 import { readFromIndex } from "./index/read-from-index";
@@ -22,6 +23,7 @@ export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promi
   const scope = await feedScope(actor, query);
   await ensureMaterialized(actor.orgId, query.end);
 
+  const kind = scope.ownPatientId ? "own" : scope.patientIds ? "patients" : "org"; // ops metrics
   if (cacheEnabled() && query.timeZone === actor.orgTimeZone) {
     try {
       const body = await readFromIndex(scope, query.start, query.end);
@@ -30,8 +32,12 @@ export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promi
         return body.toString("utf8").replace(PATIENT_IDS, `"patientIds":${JSON.stringify([scope.ownPatientId])}`);
       }
     } catch (error) {
+      recordCacheRead(kind, "error"); // ops metrics
+      recordDependencyError("redis_cache", error);
       logger().warn({ err: error }, "index read failed; answering from Postgres");
     }
+  } else {
+    recordCacheRead(kind, "bypass"); // ops metrics
   }
   return readFromPostgres(scope, query.start, query.end, query.timeZone);
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import Redis from "ioredis";
+import { redisOptions } from "@/lib/connections";
 import { env } from "@/lib/env";
+import { recordDependencyError } from "@/lib/metrics/instruments";
 
 /**
  * Bounded by design: a Redis that hangs must not hang requests. Commands time out after a second and
@@ -9,15 +11,9 @@ import { env } from "@/lib/env";
  * wait for the connection instead of failing; the command timeout bounds that wait.
  */
 function connect(url: string, name: string): Redis {
-  const client = new Redis(url, {
-    connectionName: name,
-    commandTimeout: 1000,
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
-  // Errors surface on the commands that hit them; the connection-level event only needs a listener.
-  client.on("error", () => {});
+  const client = new Redis(url, redisOptions(url, name));
+  // Errors surface on the commands that hit them; the connection-level event is only counted.
+  client.on("error", (error) => recordDependencyError(name === "cohort-sessions" ? "redis_sessions" : "redis_cache", error));
   return client;
 }
 

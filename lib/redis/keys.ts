@@ -28,6 +28,17 @@ export const keys = {
   orgMaxDuration: (orgId: string) => `${org(orgId)}:max-duration`,
   /** One rebuild of one unit of one set at a time. */
   hydrateLock: (setKey: string, unit: number) => `${setKey}:lock:${unit}`,
+
+  // Operations (lib/ops, lib/metrics). One hash tag `{ops}` keeps them in one cluster slot, so the
+  // System page reads a quarter of an hour of statistics with one MGET-like pipeline.
+  /** Feed read outcomes and Redis evictions per minute, summed over every app instance (a hash). */
+  opsMinuteStats: (minute: number) => `${prefix()}ops:{ops}:stats:${minute}`,
+  /** Held by the one instance running the horizon job; its value is the runner's fencing token. */
+  horizonLock: () => `${prefix()}ops:{ops}:horizon:lock`,
+  /** Source of fencing tokens (INCR): every lock acquisition gets a larger one. */
+  horizonFence: () => `${prefix()}ops:{ops}:horizon:fence`,
+  /** Held while one instance warms the cache at start-up; set afterwards so a rolling deploy warms once. */
+  warmLock: () => `${prefix()}ops:{ops}:warm:lock`,
 };
 
 export const ttl = {
@@ -41,6 +52,11 @@ export const ttl = {
   /** Deleted events stay known this long, so a late write-through of an older revision cannot revive them. */
   tombstoneSeconds: 24 * 60 * 60,
   hydrateLockMs: 5000,
+  opsMinuteStatsSeconds: 2 * 60 * 60,
+  /** The horizon lock is renewed while the job runs; a runner that dies frees it after this. */
+  horizonLockMs: 60_000,
+  /** After a start-up warm-up, other instances starting within this window skip theirs. */
+  warmLockSeconds: 10 * 60,
 };
 
 /** Hydration units: an organisation's set by day, a patient's by 28 days (both epoch-aligned, UTC). */

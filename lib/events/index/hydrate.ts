@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
+import { recordLockWait, recordRehydration } from "@/lib/metrics/instruments"; // ops metrics
 import { epochMs, occurrenceJson } from "../occurrence-json";
 
 export interface MissingUnit {
@@ -34,6 +35,7 @@ export async function hydrateUnits(
 ): Promise<void> {
   const redis = withScripts(cacheRedis());
   const sql = db().$sql;
+  const kind = missing[0]?.patientId ? "patients" : "org"; // ops metrics
 
   const locks = missing.reduce((p, m) => p.set(keys.hydrateLock(m.setKey, m.unit), token, "PX", ttl.hydrateLockMs, "NX"), redis.pipeline());
   const granted = ((await locks.exec()) ?? []).map(([error, value]) => !error && value === "OK");
@@ -59,18 +61,27 @@ export async function hydrateUnits(
           .flatMap((r) => [r.start_ms, r.member]);
         fill.hydrateUnit(3, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), watermark, `~${unit.unit}`, ttl.indexSetSeconds(), org.max_ms, ...pairs);
       }
-      await fill.exec();
+      const filled = ((await fill.exec()) ?? []).filter(([error, value]) => !error && value === 1).length;
+      recordRehydration(kind, "filled", filled); // ops metrics
+      recordRehydration(kind, "discarded", mine.length - filled);
+    } else if (org) {
+      recordRehydration(kind, "deferred", mine.length); // ops metrics
     }
     const release = mine.reduce((p, m) => p.del(keys.hydrateLock(m.setKey, m.unit)), redis.pipeline());
     await release.exec();
   }
 
+  const waitStarted = performance.now(); // ops metrics
   for (let waited = 0; theirs.length > 0 && waited < WAIT_MAX_MS; waited += WAIT_STEP_MS) {
     await sleep(WAIT_STEP_MS);
     const checks = theirs.reduce((p, m) => p.zscore(m.setKey, `~${m.unit}`), redis.pipeline());
     const done = ((await checks.exec()) ?? []).map(([, value]) => value !== null);
-    if (done.every(Boolean)) return;
+    if (done.every(Boolean)) {
+      recordLockWait(kind, "filled", (performance.now() - waitStarted) / 1000); // ops metrics
+      return;
+    }
   }
+  if (theirs.length > 0) recordLockWait(kind, "timeout", (performance.now() - waitStarted) / 1000); // ops metrics
 }
 
 /**

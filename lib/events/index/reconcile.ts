@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
+import { recordOutboxReplayed } from "@/lib/metrics/instruments"; // ops metrics
 import { syncEvent } from "./sync-event";
 
 /**
@@ -16,6 +17,7 @@ export async function reconcileOutbox({ olderThanMs = 2000, limit = 200 } = {}):
   for (const row of rows) {
     if (await syncEvent(row.org_id, row.event_id)) synced += 1;
   }
+  recordOutboxReplayed(synced); // ops metrics
   return synced;
 }
 
