@@ -1,7 +1,8 @@
 import { env, isBuildPhase } from "@/lib/env";
 
 // A server with wrong configuration refuses to start with a clear message instead of failing on its
-// first request. Then the background work of every instance starts: the outbox reconciler.
+// first request. Then the background work of every instance starts: the outbox reconciler and the
+// operations side (statistics, horizon job, optional cache warm-up).
 if (!isBuildPhase()) {
   try {
     env();
@@ -11,4 +12,6 @@ if (!isBuildPhase()) {
   }
   const { startReconciler } = await import("@/lib/events/index/reconcile");
   startReconciler();
+  const { startOperations } = await import("@/lib/ops/start-ops");
+  startOperations();
 }

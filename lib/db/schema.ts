@@ -264,3 +264,15 @@ export const indexOutbox = pgTable(
   },
   (t) => [index("index_outbox_org_idx").on(t.orgId, t.id), index("index_outbox_event_idx").on(t.eventId, t.id)],
 );
+
+/**
+ * Fencing for jobs that one instance runs at a time under a Redis lock (lib/ops/horizon-job.ts). A lock
+ * can expire under a paused runner; every write of the job first raises `token` to the runner's fencing
+ * token in the same transaction and is refused when a newer runner already did, so a stale runner can
+ * never write after its successor.
+ */
+export const jobFences = pgTable("job_fences", {
+  name: text("name").primaryKey(),
+  token: bigint("token", { mode: "number" }).notNull(),
+  updatedAt: tstz("updated_at").notNull().defaultNow(),
+});

@@ -71,3 +71,70 @@ export async function dropIndex(orgId: string): Promise<void> {
     if (found.length) await cacheRedis().del(...found);
   }
 }
+
+export interface RecordDifference {
+  key: string;
+  eventId: string;
+  problem:
+    | "orphan" // a live record for an event Postgres does not have (and no tombstone)
+    | "tombstone_for_live_event" // would refuse every write-through of the event
+    | "revision_ahead" // newer than Postgres: would refuse every write-through of the event
+    | "revision_behind" // older than Postgres with no outbox row left to bring it up
+    | "occurrences_differ"; // a later write-through would remove the wrong members
+  /** What the record holds, so a repair can remove its members: [[startMs, [patientId…]]…]. */
+  held: [number, string[]][];
+  /** The record's revision. */
+  revision: number;
+}
+
+const occurrenceKey = ([start, patientIds]: [number, string[]]) => `${start}|${[...patientIds].sort().join(",")}`;
+
+/**
+ * Compares an organisation's event records (`events:{org}:<id>`: revision, tombstone, occurrences held)
+ * with Postgres. A missing record is fine (it expires; the outbox carries what a write-through needs);
+ * a wrong one is not: it makes the write-through skip newer changes or remove the wrong members.
+ */
+export async function compareRecords(orgId: string): Promise<RecordDifference[]> {
+  const sql = db().$sql;
+  const events = await sql<{ id: string; revision: number; occurrences: [number, string[]][] | null; pending: boolean }[]>`
+    SELECT e.id, e.revision,
+           (SELECT json_agg(json_build_array(${epochMs(sql, sql`o.start_at`)}, o.patient_ids))
+              FROM occurrences o WHERE o.event_id = e.id) AS occurrences,
+           EXISTS (SELECT 1 FROM index_outbox x WHERE x.event_id = e.id) AS pending
+    FROM events e WHERE e.org_id = ${orgId}`;
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const prefix = keys.eventRecord(orgId, "");
+  const differences: RecordDifference[] = [];
+  const found = await scanKeys(keys.eventRecord(orgId, "*"));
+  const records: Record<string, string>[] = [];
+  for (let i = 0; i < found.length; i += 500) {
+    const pipeline = found.slice(i, i + 500).reduce((p, key) => p.hgetall(key), cacheRedis().pipeline());
+    for (const [error, value] of (await pipeline.exec()) ?? []) {
+      if (error) throw error;
+      records.push(value as Record<string, string>);
+    }
+  }
+  for (const [i, key] of found.entries()) {
+    const eventId = key.slice(prefix.length);
+    const record = records[i]!;
+    if (!record.r) continue; // expired between SCAN and HGETALL
+    const revision = Number(record.r);
+    const held = record.m ? (JSON.parse(record.m) as [number, string[]][]) : [];
+    const event = byId.get(eventId);
+    const differ = (problem: RecordDifference["problem"]) => differences.push({ key, eventId, problem, held, revision });
+    if (!event) {
+      if (record.d !== "1") differ("orphan");
+      continue;
+    }
+    if (record.d === "1") differ("tombstone_for_live_event");
+    else if (revision > event.revision) differ("revision_ahead");
+    else if (revision < event.revision) {
+      if (!event.pending) differ("revision_behind");
+    } else {
+      const want = new Set((event.occurrences ?? []).map((o) => occurrenceKey([Number(o[0]), o[1]])));
+      const got = new Set(held.map(occurrenceKey));
+      if (want.size !== got.size || [...want].some((k) => !got.has(k))) differ("occurrences_differ");
+    }
+  }
+  return differences;
+}
