@@ -16,8 +16,9 @@ import { sql } from "drizzle-orm";
  * week short of the rolling horizon are materialised up to it (and written through to the index), so
  * calendars never run dry and reads rarely need to expand on demand.
  *
- * One runner at a time across instances: a Redis lock whose value is a fencing token (INCR, so every
- * acquisition gets a larger one), renewed while the job runs. A lock can still expire under a runner that
+ * One runner at a time across instances: a Redis lock whose value is a fencing token (from a Postgres
+ * sequence, so every acquisition gets a larger one, even after Redis restarted empty), renewed while
+ * the job runs. A lock can still expire under a runner that
  * stalls (GC pause, lost network); every extension therefore checks the token in Postgres, in its own
  * transaction, and a runner whose token is older than one already seen is refused and stops.
  */
@@ -54,9 +55,9 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 
 /** Takes the lock with a new fencing token, or returns null when another runner holds it. */
 export async function acquireHorizonLock(): Promise<number | null> {
-  const redis = cacheRedis();
-  const token = await redis.incr(keys.horizonFence());
-  const ok = await redis.set(keys.horizonLock(), String(token), "PX", ttl.horizonLockMs, "NX");
+  const [row] = await db().$sql<{ token: string }[]>`SELECT nextval('job_fence_tokens')::text AS token`;
+  const token = Number(row!.token);
+  const ok = await cacheRedis().set(keys.horizonLock(), String(token), "PX", ttl.horizonLockMs, "NX");
   return ok === "OK" ? token : null;
 }
 
@@ -69,9 +70,11 @@ export interface HorizonOptions {
   onProgress?: (line: string) => void;
   /** A token obtained elsewhere (tests of fencing); by default the job takes the lock itself. */
   token?: number;
+  /** Only these organisations (tests); by default every organisation. */
+  orgIds?: string[];
 }
 
-export async function runHorizonJob({ now = new Date(), onProgress, token: given }: HorizonOptions = {}): Promise<HorizonReport> {
+export async function runHorizonJob({ now = new Date(), onProgress, token: given, orgIds }: HorizonOptions = {}): Promise<HorizonReport> {
   const metrics = instruments();
   const token = given ?? (await acquireHorizonLock());
   if (token === null) {
@@ -103,6 +106,7 @@ export async function runHorizonJob({ now = new Date(), onProgress, token: given
         SELECT id, org_id FROM events
         WHERE rrule IS NOT NULL AND materialized_until < ${threshold.toISOString()}
           AND (series_end IS NULL OR series_end > materialized_until) AND id > ${after}
+          ${orgIds ? db().$sql`AND org_id = ANY(${orgIds}::uuid[])` : db().$sql``}
         ORDER BY id LIMIT ${BATCH}`;
       if (batch.length === 0) break;
       for (const row of batch) {
@@ -133,7 +137,7 @@ export async function runHorizonJob({ now = new Date(), onProgress, token: given
   }
 }
 
-const globalForHorizon = globalThis as unknown as { cohortHorizonJob?: NodeJS.Timeout };
+const globalForHorizon = globalThis as unknown as { cohortHorizonJob?: NodeJS.Timeout; cohortHorizonFirst?: NodeJS.Timeout };
 
 /** Runs the job now and then every HORIZON_JOB_INTERVAL_MINUTES on every instance; the lock picks one. */
 export function startHorizonJob(): void {
@@ -152,12 +156,14 @@ export function startHorizonJob(): void {
       });
   };
   // Not at once: a fleet restarting together would all try at the same second; a little jitter spreads them.
-  setTimeout(tick, 5000 + Math.random() * 10_000).unref();
+  globalForHorizon.cohortHorizonFirst = setTimeout(tick, 5000 + Math.random() * 10_000);
+  globalForHorizon.cohortHorizonFirst.unref();
   globalForHorizon.cohortHorizonJob = setInterval(tick, env().HORIZON_JOB_INTERVAL_MINUTES * 60_000);
   globalForHorizon.cohortHorizonJob.unref();
 }
 
 export function stopHorizonJob(): void {
+  clearTimeout(globalForHorizon.cohortHorizonFirst);
   clearInterval(globalForHorizon.cohortHorizonJob);
   globalForHorizon.cohortHorizonJob = undefined;
 }

@@ -35,8 +35,6 @@ export const keys = {
   opsMinuteStats: (minute: number) => `${prefix()}ops:{ops}:stats:${minute}`,
   /** Held by the one instance running the horizon job; its value is the runner's fencing token. */
   horizonLock: () => `${prefix()}ops:{ops}:horizon:lock`,
-  /** Source of fencing tokens (INCR): every lock acquisition gets a larger one. */
-  horizonFence: () => `${prefix()}ops:{ops}:horizon:fence`,
   /** Held while one instance warms the cache at start-up; set afterwards so a rolling deploy warms once. */
   warmLock: () => `${prefix()}ops:{ops}:warm:lock`,
 };

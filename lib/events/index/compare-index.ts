@@ -117,8 +117,8 @@ export async function compareRecords(orgId: string): Promise<RecordDifference[]>
   for (const [i, key] of found.entries()) {
     const eventId = key.slice(prefix.length);
     const record = records[i]!;
-    if (!record.r) continue; // expired between SCAN and HGETALL
-    const revision = Number(record.r);
+    if (Object.keys(record).length === 0) continue; // expired between SCAN and HGETALL
+    const revision = Number(record.r ?? 0);
     const held = record.m ? (JSON.parse(record.m) as [number, string[]][]) : [];
     const event = byId.get(eventId);
     const differ = (problem: RecordDifference["problem"]) => differences.push({ key, eventId, problem, held, revision });
