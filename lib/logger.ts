@@ -57,7 +57,7 @@ export function logger(): pino.Logger {
         return context ? { ...context } : {};
       },
     },
-    env().LOG_FILE ? pino.destination({ dest: env().LOG_FILE, mkdir: true, sync: false }) : undefined,
+    env().LOG_FILE ? pino.destination({ dest: env().LOG_FILE, mkdir: true, sync: true }) : undefined,
   );
   return globalForLogger.cohortLogger;
 }
