@@ -18,7 +18,7 @@ const query = (timeZone = TZ) =>
 /** The value of one labelled series of a counter (0 when it was never incremented). */
 async function value(metric: "cacheReads" | "rehydrations" | "writeThroughs", labels: Record<string, string>): Promise<number> {
   const { values } = await instruments()[metric].get();
-  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((n, v) => n + v.value, 0);
+  return values.filter((v) => Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l)).reduce((n, v) => n + v.value, 0);
 }
 
 beforeAll(async () => {
