@@ -2,7 +2,8 @@ import { env, isBuildPhase } from "@/lib/env";
 
 // A server with wrong configuration refuses to start with a clear message instead of failing on its
 // first request. Then the background work of every instance starts: the outbox reconciler and the
-// operations side (statistics, horizon job, optional cache warm-up).
+// listener that keeps the in-process hot windows fresh, and the operations side (statistics, horizon
+// job, optional cache warm-up).
 if (!isBuildPhase()) {
   try {
     env();
@@ -11,7 +12,9 @@ if (!isBuildPhase()) {
     process.exit(1);
   }
   const { startReconciler } = await import("@/lib/events/index/reconcile");
+  const { startInvalidationListener } = await import("@/lib/events/index/live-subscriber");
   startReconciler();
+  startInvalidationListener();
   const { startOperations } = await import("@/lib/ops/start-ops");
   startOperations();
 }

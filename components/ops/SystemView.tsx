@@ -70,7 +70,7 @@ export function SystemView({ report }: { report: SystemReport }) {
             <thead>
               <tr>
                 <th scope="col">UTC</th>
-                <th scope="col">Hits</th>
+                <th scope="col">Hits (memory + Redis)</th>
                 <th scope="col">Misses</th>
                 <th scope="col">From Postgres</th>
                 <th scope="col">Bypassed</th>
@@ -79,13 +79,13 @@ export function SystemView({ report }: { report: SystemReport }) {
             </thead>
             <tbody>
               {cache.minutes.slice(-10).map((m) => {
-                const asked = m.hit + m.miss + m.fallback + m.error;
-                const ratio = asked ? m.hit / asked : null;
+                const asked = m.hot + m.hit + m.miss + m.fallback + m.error;
+                const ratio = asked ? (m.hot + m.hit) / asked : null;
                 const level: Level = ratio === null ? "unknown" : ratio < THRESHOLDS.hitRatio ? "alert" : "ok";
                 return (
                   <tr key={m.minute}>
                     <td>{minuteLabel(m.minute)}</td>
-                    <td>{m.hit}</td>
+                    <td>{m.hot + m.hit}</td>
                     <td>{m.miss}</td>
                     <td>{m.fallback + m.error}</td>
                     <td>{m.bypass}</td>

@@ -10,9 +10,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
  * through prom-client directly, so label names and values stay in one place and cardinality stays low.
  */
 export type ReadKind = "org" | "patients" | "own";
-/** hit: the index answered at once; miss: it answered after rehydrating; fallback: it could not answer
- *  completely and Postgres did; error: Redis failed and Postgres did; bypass: the index was not asked. */
-export type ReadResult = "hit" | "miss" | "fallback" | "error" | "bypass";
+/** hot: this process's hot windows answered; hit: the Redis index answered at once; miss: it answered
+ *  after rehydrating; fallback: it could not answer completely and Postgres did; error: Redis failed and
+ *  Postgres did; bypass: the cache was not asked (CACHE_MODE=off, or a zone other than the organisation's). */
+export type ReadResult = "hot" | "hit" | "miss" | "fallback" | "error" | "bypass";
 export type Dependency = "postgres" | "redis_cache" | "redis_sessions";
 
 function createInstruments() {
@@ -30,7 +31,7 @@ function createInstruments() {
     }),
     cacheReads: new Counter({
       name: "cohort_cache_reads_total",
-      help: "Feed reads by kind (org, patients, own) and how they were answered (hit, miss, fallback, error, bypass)",
+      help: "Feed reads by kind (org, patients, own) and how they were answered (hot, hit, miss, fallback, error, bypass)",
       labelNames: ["kind", "result"],
       registers: r,
     }),

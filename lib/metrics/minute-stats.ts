@@ -14,6 +14,8 @@ import { redisInfo } from "@/lib/ops/redis-nodes";
  */
 export interface MinuteStats {
   minute: number;
+  /** Answered from the app's memory (hot windows). */
+  hot: number;
   hit: number;
   miss: number;
   fallback: number;
@@ -24,7 +26,7 @@ export interface MinuteStats {
 }
 
 const FLUSH_EVERY_MS = 5000;
-const RESULTS: ReadResult[] = ["hit", "miss", "fallback", "error", "bypass"];
+const RESULTS: ReadResult[] = ["hot", "hit", "miss", "fallback", "error", "bypass"];
 
 interface State {
   pending: Map<string, number>;
@@ -109,13 +111,16 @@ export async function readMinuteStats(minutes: number, now = Date.now()): Promis
   });
 }
 
-/** Hits over everything the index was asked (bypasses are not the cache's fault); null with no reads. */
-export function hitRatio(stats: Pick<MinuteStats, "hit" | "miss" | "fallback" | "error">[]): number | null {
+/**
+ * Hits (either tier: hot windows or the Redis index) over every read the cache was asked; bypasses are
+ * not the cache's fault. Null with no reads.
+ */
+export function hitRatio(stats: (Pick<MinuteStats, "hit" | "miss" | "fallback" | "error"> & { hot?: number })[]): number | null {
   let hits = 0;
   let asked = 0;
   for (const s of stats) {
-    hits += s.hit;
-    asked += s.hit + s.miss + s.fallback + s.error;
+    hits += (s.hot ?? 0) + s.hit;
+    asked += (s.hot ?? 0) + s.hit + s.miss + s.fallback + s.error;
   }
   return asked === 0 ? null : hits / asked;
 }

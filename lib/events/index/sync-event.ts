@@ -5,6 +5,7 @@ import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
 import { recordWriteThrough } from "@/lib/metrics/instruments"; // ops metrics
+import { hotWindows } from "../hot-windows";
 import type { LiveUpdate } from "../types";
 import { epochMs, occurrenceJson } from "../occurrence-json";
 
@@ -23,13 +24,13 @@ interface OutboxRow {
  * so the write path calls it right after a commit and the reconciler calls it for whatever is left.
  * Returns false when there was nothing to do.
  */
-export async function syncEvent(orgId: string, eventId: string): Promise<boolean> {
+export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpdate | null> {
   const sql = db().$sql;
   // Outbox rows first, state second: the state read is then at least as new as every row it clears.
   const pending = await sql<OutboxRow[]>`
     SELECT id::text, version, deleted, previous, extract(epoch FROM clock_timestamp() - created_at)::float8 AS age
     FROM index_outbox WHERE event_id = ${eventId} ORDER BY id`;
-  if (pending.length === 0) return false;
+  if (pending.length === 0) return null;
   const readAt = performance.now(); // ops metrics
 
   const [state] = await sql<{ revision: number; version: number; time_zone: string; max_ms: string }[]>`
@@ -41,7 +42,7 @@ export async function syncEvent(orgId: string, eventId: string): Promise<boolean
         SELECT time_zone, max_occurrence_ms::text AS max_ms FROM organizations WHERE id = ${orgId}`;
   if (!orgRow) {
     await sql`DELETE FROM index_outbox WHERE event_id = ${eventId}`;
-    return true;
+    return null;
   }
 
   const members = state
@@ -81,15 +82,21 @@ export async function syncEvent(orgId: string, eventId: string): Promise<boolean
 
   const lastId = pending[pending.length - 1]!.id;
   await sql`DELETE FROM index_outbox WHERE event_id = ${eventId} AND id <= ${lastId}`;
-  return true;
+  return update;
 }
 
-/** After a commit: write through now; on failure the outbox keeps the work for the reconciler. */
+/**
+ * After a commit: write through now; on failure the outbox keeps the work for the reconciler. This
+ * instance's hot windows are dropped here and now (not when its own publication comes back), so the
+ * writer's next read is never stale.
+ */
 export async function syncEventAfterCommit(orgId: string, eventId: string): Promise<void> {
   try {
-    await syncEvent(orgId, eventId);
+    const update = await syncEvent(orgId, eventId);
+    if (update) hotWindows().invalidate(orgId, update.patientIds);
   } catch (error) {
     recordWriteThrough("failed"); // ops metrics
+    hotWindows().invalidateOrg(orgId);
     logger().warn({ err: error, eventId }, "index write-through failed; the reconciler will retry");
   }
 }
