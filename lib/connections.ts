@@ -1,5 +1,6 @@
 import "server-only";
 import { readFileSync } from "node:fs";
+import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import type { RedisOptions } from "ioredis";
 import type { Options } from "postgres";
 import { env } from "@/lib/env";
@@ -9,7 +10,7 @@ import { env } from "@/lib/env";
  * comes from the URLs: `rediss://` for Redis, `?sslmode=verify-full` for Postgres; a private CA is read
  * from REDIS_CA_FILE / DATABASE_CA_FILE (or give Node NODE_EXTRA_CA_CERTS for every connection at once).
  */
-export function postgresOptions(): Options<Record<string, never>> {
+export function postgresOptions(url = env().DATABASE_URL): Options<Record<string, never>> {
   const e = env();
   const options: Options<Record<string, never>> = {
     max: e.DB_POOL_MAX,
@@ -23,9 +24,33 @@ export function postgresOptions(): Options<Record<string, never>> {
       ...(e.DB_STATEMENT_TIMEOUT_MS ? { statement_timeout: e.DB_STATEMENT_TIMEOUT_MS } : {}),
     },
   };
-  // Only when given: an `ssl` key, even undefined, would override the URL's sslmode.
-  if (e.DATABASE_CA_FILE) options.ssl = { ca: readFileSync(e.DATABASE_CA_FILE, "utf8"), rejectUnauthorized: true };
+  // Only when verifying: an `ssl` key, even undefined, would override the URL's sslmode.
+  const verify = verification(url, Boolean(e.DATABASE_CA_FILE));
+  if (verify) {
+    options.ssl = {
+      rejectUnauthorized: true,
+      ...(e.DATABASE_CA_FILE ? { ca: readFileSync(e.DATABASE_CA_FILE, "utf8") } : {}),
+      // The driver hands TLS a ready socket without the host name, and Node then checks the certificate
+      // against "localhost": name the host we meant (verify-full), or check the chain only (verify-ca).
+      checkServerIdentity: (_host: string, cert: PeerCertificate) => (verify.host ? checkServerIdentity(verify.host, cert) : undefined),
+    };
+  }
   return options;
+}
+
+/** What `sslmode` asks to verify: the chain and the host name (verify-full, or any mode with a CA file), or the chain only. */
+function verification(url: string, caFile: boolean): { host: string | null } | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const mode = parsed.searchParams.get("sslmode");
+  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  if (mode === "verify-full" || parsed.searchParams.get("sslrootcert") === "system" || (caFile && mode !== "verify-ca")) return { host };
+  if (mode === "verify-ca") return { host: null };
+  return null;
 }
 
 /**

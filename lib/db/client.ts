@@ -8,7 +8,7 @@ import * as schema from "./schema";
 export type Database = ReturnType<typeof createDatabase>;
 
 function createDatabase(url: string) {
-  const client = postgres(url, postgresOptions());
+  const client = postgres(url, postgresOptions(url));
   return Object.assign(drizzle(client, { schema }), { $sql: client });
 }
 
