@@ -2,7 +2,7 @@
 // Redis like `npm start` does, then runs the operation's TypeScript entry point with that environment.
 // With DATABASE_URL and REDIS_URL set (production) nothing is provisioned: the command uses those.
 import path from 'node:path';
-import { bin, servicesEnv } from './lib/env.mjs';
+import { bin, runTsScript, servicesEnv } from './lib/env.mjs';
 import { ROOT, exec, fail, runMain } from './lib/util.mjs';
 
 const OPERATIONS = {
@@ -17,6 +17,8 @@ runMain('ops', async () => {
   const script = OPERATIONS[operation];
   if (!script) fail(`unknown operation ${operation}; one of ${Object.keys(OPERATIONS).join(', ')}`);
   const env = await servicesEnv('app');
+  // As `npm start` does: the schema is brought up to date first (idempotent, ~0.1 s when it is).
+  await runTsScript('ops', 'migrate', 'scripts/migrate.ts', env, { announce: false });
   // The react-server condition resolves `server-only` to its empty module, as inside Next.
   const result = await exec(bin('tsx'), ['--conditions=react-server', path.join(ROOT, script), ...args], {
     inherit: true,
