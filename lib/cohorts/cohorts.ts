@@ -1,9 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import type { Actor } from "@/lib/auth/actor";
-import { isStaff } from "@/lib/auth/actor";
+import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
-import { badRequest, forbidden, invalidInput, notFound } from "@/lib/errors";
+import { badRequest, notFound, parseInput } from "@/lib/errors";
+import { forgetCohort } from "@/lib/events/patient-scope";
 
 export interface CohortSummary {
   id: string;
@@ -18,22 +18,14 @@ const renameSchema = z.object({ cohortId: id, name });
 const membersSchema = z.object({ cohortId: id, patientIds: z.array(id).min(1).max(5000) });
 const deleteSchema = z.object({ cohortId: id });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw invalidInput(parsed.error);
-  return parsed.data;
-}
-
-function requireStaff(actor: Actor) {
-  if (!isStaff(actor)) throw forbidden("Only staff can manage cohorts");
-}
+const requireCohortStaff = (actor: Actor) => requireStaff(actor, "Only staff can manage cohorts");
 
 const UNIQUE_VIOLATION = "23505";
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === UNIQUE_VIOLATION;
 
 /** The organisation's cohorts by name, with their sizes. */
 export async function listCohorts(actor: Actor): Promise<CohortSummary[]> {
-  requireStaff(actor);
+  requireCohortStaff(actor);
   return db().$sql<CohortSummary[]>`
     SELECT c.id, c.name, count(m.patient_id)::int AS "memberCount"
     FROM cohorts c LEFT JOIN cohort_members m ON m.cohort_id = c.id
@@ -42,8 +34,8 @@ export async function listCohorts(actor: Actor): Promise<CohortSummary[]> {
 }
 
 export async function createCohort(actor: Actor, input: unknown): Promise<CohortSummary> {
-  requireStaff(actor);
-  const { name } = parse(createSchema, input);
+  requireCohortStaff(actor);
+  const { name } = parseInput(createSchema, input);
   try {
     const [row] = await db().$sql<{ id: string }[]>`
       INSERT INTO cohorts (org_id, name) VALUES (${actor.orgId}, ${name}) RETURNING id`;
@@ -55,8 +47,8 @@ export async function createCohort(actor: Actor, input: unknown): Promise<Cohort
 }
 
 export async function renameCohort(actor: Actor, input: unknown): Promise<void> {
-  requireStaff(actor);
-  const { cohortId, name } = parse(renameSchema, input);
+  requireCohortStaff(actor);
+  const { cohortId, name } = parseInput(renameSchema, input);
   try {
     const rows = await db().$sql`
       UPDATE cohorts SET name = ${name} WHERE id = ${cohortId} AND org_id = ${actor.orgId} RETURNING id`;
@@ -68,18 +60,19 @@ export async function renameCohort(actor: Actor, input: unknown): Promise<void> 
 }
 
 export async function deleteCohort(actor: Actor, input: unknown): Promise<void> {
-  requireStaff(actor);
-  const { cohortId } = parse(deleteSchema, input);
+  requireCohortStaff(actor);
+  const { cohortId } = parseInput(deleteSchema, input);
   const rows = await db().$sql`DELETE FROM cohorts WHERE id = ${cohortId} AND org_id = ${actor.orgId} RETURNING id`;
   if (rows.length === 0) throw notFound("Cohort");
+  forgetCohort(actor.orgId, cohortId);
 }
 
 /** Adds patients of the organisation to a cohort (already members are left as they are). */
 export async function addCohortMembers(actor: Actor, input: unknown): Promise<number> {
-  requireStaff(actor);
-  const { cohortId, patientIds } = parse(membersSchema, input);
+  requireCohortStaff(actor);
+  const { cohortId, patientIds } = parseInput(membersSchema, input);
   const sql = db().$sql;
-  return sql.begin(async (tx) => {
+  const count = await sql.begin(async (tx) => {
     const [cohort] = await tx`SELECT 1 FROM cohorts WHERE id = ${cohortId} AND org_id = ${actor.orgId} FOR UPDATE`;
     if (!cohort) throw notFound("Cohort");
     const unique = [...new Set(patientIds)];
@@ -91,11 +84,13 @@ export async function addCohortMembers(actor: Actor, input: unknown): Promise<nu
       SELECT ${cohortId}::uuid, unnest(${unique}::uuid[]) ON CONFLICT DO NOTHING RETURNING patient_id`;
     return added.length;
   });
+  forgetCohort(actor.orgId, cohortId);
+  return count;
 }
 
 export async function removeCohortMembers(actor: Actor, input: unknown): Promise<number> {
-  requireStaff(actor);
-  const { cohortId, patientIds } = parse(membersSchema, input);
+  requireCohortStaff(actor);
+  const { cohortId, patientIds } = parseInput(membersSchema, input);
   const removed = await db().$sql`
     DELETE FROM cohort_members m USING cohorts c
     WHERE m.cohort_id = c.id AND c.id = ${cohortId} AND c.org_id = ${actor.orgId}
@@ -105,5 +100,6 @@ export async function removeCohortMembers(actor: Actor, input: unknown): Promise
     const [cohort] = await db().$sql`SELECT 1 FROM cohorts WHERE id = ${cohortId} AND org_id = ${actor.orgId}`;
     if (!cohort) throw notFound("Cohort");
   }
+  forgetCohort(actor.orgId, cohortId);
   return removed.length;
 }

@@ -1,9 +1,8 @@
 import "server-only";
 import { z } from "zod";
-import type { Actor } from "@/lib/auth/actor";
-import { isStaff } from "@/lib/auth/actor";
+import { isStaff, requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
-import { forbidden, invalidInput, notFound } from "@/lib/errors";
+import { invalidInput, notFound } from "@/lib/errors";
 
 /** What the UI needs of a patient: a name to show and the colour their appointments carry. */
 export interface PatientSummary {
@@ -29,9 +28,7 @@ const searchSchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(PAGE_SIZE),
 });
 
-function requireStaff(actor: Actor) {
-  if (!isStaff(actor)) throw forbidden("Only staff can list patients");
-}
+const requirePatientStaff = (actor: Actor) => requireStaff(actor, "Only staff can list patients");
 
 /**
  * Patients of the actor's organisation whose name contains `q`, by name, one page at a time (the picker
@@ -39,7 +36,7 @@ function requireStaff(actor: Actor) {
  * With `cohortId`, only that cohort's members (a foreign cohort is "not found").
  */
 export async function searchPatients(actor: Actor, input: unknown): Promise<PatientPage> {
-  requireStaff(actor);
+  requirePatientStaff(actor);
   const parsed = searchSchema.safeParse(input);
   if (!parsed.success) throw invalidInput(parsed.error);
   const { q, cohortId, after, limit } = parsed.data;
