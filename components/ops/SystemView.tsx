@@ -10,9 +10,9 @@ function Badge({ level }: { level: Level }) {
   return <span className={`${styles.badge} ${styles[level]}`}>{LABEL[level]}</span>;
 }
 
-function Card({ title, level, children, testId }: { title: string; level: Level; children: ReactNode; testId: string }) {
+function Card({ title, level, children, testId, wide }: { title: string; level: Level; children: ReactNode; testId: string; wide?: boolean }) {
   return (
-    <section className={styles.card} aria-label={title} data-testid={testId} data-level={level}>
+    <section className={`${styles.card} ${wide ? styles.wide : ""}`} aria-label={title} data-testid={testId} data-level={level}>
       <h2>
         {title} <Badge level={level} />
       </h2>
@@ -57,7 +57,7 @@ export function SystemView({ report }: { report: SystemReport }) {
         </span>
       </p>
       <div className={styles.grid}>
-        <Card title="Cache hit ratio" level={cache.level} testId="hit-ratio">
+        <Card title="Cache hit ratio" level={cache.level} testId="hit-ratio" wide>
           <p className={`${styles.big} ${styles[`value_${cache.level}`]}`}>{percent(cache.ratio5 ?? cache.ratio15)}</p>
           <dl>
             <dt>Last 5 minutes</dt>
