@@ -5,6 +5,8 @@ const STAFF_LINKS = [
   { href: "/calendar", label: "Calendar" },
   { href: "/cohorts", label: "Cohorts" },
 ];
+/** Administrators' pages, linked after the staff pages for admins only. */
+const ADMIN_LINKS = [{ href: "/admin/system", label: "System" }];
 
 interface AppHeaderProps {
   title: string;
@@ -12,16 +14,18 @@ interface AppHeaderProps {
   /** Staff pages link to each other. */
   nav?: "staff";
   current?: string;
+  /** Adds the administrators' pages to the staff navigation. */
+  admin?: boolean;
 }
 
-export function AppHeader({ title, subtitle, nav, current }: AppHeaderProps) {
+export function AppHeader({ title, subtitle, nav, current, admin }: AppHeaderProps) {
   return (
     <header className="app-header">
       <h1>{title}</h1>
       <span className="who">{subtitle}</span>
       {nav === "staff" && (
         <nav aria-label="Main">
-          {STAFF_LINKS.map((link) => (
+          {[...STAFF_LINKS, ...(admin ? ADMIN_LINKS : [])].map((link) => (
             <Link key={link.href} href={link.href} aria-current={link.href === current ? "page" : undefined}>
               {link.label}
             </Link>

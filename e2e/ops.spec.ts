@@ -5,6 +5,9 @@ import { METRICS_TOKEN, SERVER_LOG_FILE } from "./server-env";
 
 test("the System page shows the cache and stores to admins, with its thresholds", async ({ page, org, loginAs }) => {
   await loginAs(org.admin);
+  await page.goto("/calendar");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "System" }).click();
+  await expect(page).toHaveURL(/\/admin\/system$/);
   // A few feed reads, so the hit ratio has something to say.
   for (let i = 0; i < 3; i += 1) expect((await page.request.get("/api/events?start=2031-01-05&end=2031-01-12")).status()).toBe(200);
   const system = new SystemPage(page);
@@ -30,6 +33,7 @@ test("staff, patients and visitors cannot reach the System page", async ({ page,
   await page.goto("/admin/system");
   await expect(page).toHaveURL(/\/calendar$/);
   await expect(page.getByRole("heading", { name: /System/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "System" })).toHaveCount(0); // not even linked
 
   await page.context().clearCookies();
   await loginAs(org.patients[0]!.user);
