@@ -14,6 +14,7 @@ import { keys, units } from "@/lib/redis/keys";
 import { createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
 import { checkIndex, describeDifferences, isClean } from "./check-index";
 import { repairIndex } from "./repair-index";
+import { warmOnStart } from "./start-ops";
 import { warmCache } from "./warm-up";
 
 const run = promisify(execFile);
@@ -99,6 +100,16 @@ describe("cache warm-up, check and repair against a damaged index", () => {
     expect(await readFromIndex({ orgId: org.id, patientIds: [org.patients[0]!.id] }, q.start, q.end)).not.toBeNull();
     expect((await hits()) - before).toBe(2);
     expect(await compareIndex(org.id, unitMs)).toEqual([]);
+  });
+
+  it("warms once per deploy at start-up: the first instance warms, the others skip", async () => {
+    await cacheRedis().del(keys.warmLock());
+    await dropIndex(org.id);
+    const [first, second] = await Promise.all([warmOnStart([org.id]), warmOnStart([org.id])]);
+    expect([first, second].sort()).toEqual(["skipped", "warmed"]);
+    expect(await cacheRedis().zscore(keys.orgEvents(org.id), `~${Math.floor(Date.now() / units.orgMs)}`)).not.toBeNull();
+    expect(await warmOnStart([org.id])).toBe("skipped"); // a restart within the lock's ten minutes
+    await cacheRedis().del(keys.warmLock());
   });
 
   it("check finds a stale record, a stale member, a foreign member and a missing member; repair fixes them all", async () => {

@@ -19,18 +19,23 @@ export function startOperations(): void {
   if (env().CACHE_WARM_ON_START) void warmOnStart();
 }
 
-/** One warm-up per deploy: the first instance to start takes the lock, the others (rolling restart) skip. */
-export async function warmOnStart(): Promise<void> {
+/**
+ * One warm-up per deploy: the first instance to start takes the lock, the others (rolling restart) skip.
+ * Returns what happened ("skipped" when another instance holds the lock). `orgIds`: tests only.
+ */
+export async function warmOnStart(orgIds?: string[]): Promise<"warmed" | "skipped" | "failed"> {
   try {
     const mine = await cacheRedis().set(keys.warmLock(), String(process.pid), "EX", ttl.warmLockSeconds, "NX");
     if (mine !== "OK") {
       logger().info("cache warm-up skipped: another instance warmed the cache recently");
-      return;
+      return "skipped";
     }
     logger().info("cache warm-up started");
-    const report = await warmCache({ onProgress: (line) => logger().info({ progress: line }, "cache warm-up") });
+    const report = await warmCache({ orgIds, onProgress: (line) => logger().info({ progress: line }, "cache warm-up") });
     logger().info({ ...report, failed: report.failed.length }, "cache warm-up finished");
+    return "warmed";
   } catch (error) {
     logger().warn({ err: error }, "cache warm-up failed; reads rehydrate on demand");
+    return "failed";
   }
 }
