@@ -6,6 +6,7 @@ import { createEvent } from "@/lib/events/create-event";
 import { deleteEvent, type DeleteRequest } from "@/lib/events/delete-event";
 import type { EventInput, EventPatch, SchedulingConflict } from "@/lib/events/types";
 import { updateEvent } from "@/lib/events/update-event";
+import { observeAction } from "@/lib/http/observe-action";
 
 /** What the calendar shows after a change: done, or why not (with the conflicts to warn about). */
 export type MutationResult =
@@ -14,15 +15,17 @@ export type MutationResult =
 
 /** Thin: authenticate, let lib validate and scope, map domain errors into a result the UI shows. */
 async function run(work: () => Promise<string | null>): Promise<MutationResult> {
-  try {
-    return { ok: true, eventId: await work() };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    const conflicts = error.details?.conflicts as SchedulingConflict[] | undefined;
-    const message =
-      error.code === "version_conflict" ? "Someone else changed this appointment meanwhile. The calendar has been reloaded; try again." : error.message;
-    return { ok: false, code: error.code, message, ...(conflicts ? { conflicts } : {}) };
-  }
+  return observeAction("calendar", async () => {
+    try {
+      return { ok: true, eventId: await work() };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const conflicts = error.details?.conflicts as SchedulingConflict[] | undefined;
+      const message =
+        error.code === "version_conflict" ? "Someone else changed this appointment meanwhile. The calendar has been reloaded; try again." : error.message;
+      return { ok: false, code: error.code, message, ...(conflicts ? { conflicts } : {}) };
+    }
+  });
 }
 
 export async function createEventAction(input: EventInput): Promise<MutationResult> {

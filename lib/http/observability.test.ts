@@ -12,6 +12,7 @@ import { listOccurrencesJson } from "@/lib/events/list-occurrences";
 import { logger } from "@/lib/logger";
 import { cacheRedis, closeRedis } from "@/lib/redis/client";
 import { createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
+import { observeAction } from "./observe-action";
 import { handle, rawJson, routePattern } from "./respond";
 
 // Configuration is read once, on first use: set this file's own before anything asks.
@@ -74,7 +75,7 @@ describe("request logs", () => {
     const requestId = response.headers.get("x-request-id");
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const lines = await logLines();
+    const lines = logLines();
     const mine = lines.filter((l) => l.entry.requestId === requestId);
     expect(mine.map((l) => l.entry.msg)).toEqual(["index read failed; answering from Postgres", "careless log call", "request"]);
     expect(mine.at(-1)!.entry).toMatchObject({ method: "GET", route: "/api/events", status: 200 });
@@ -88,7 +89,7 @@ describe("request logs", () => {
     const request = new Request("http://localhost/api/events/6f1c9d1e-0000-4000-8000-000000000000", { headers: { "X-Request-Id": "lb-1234567890" } });
     const response = await route(request, { params: Promise.resolve({ eventId: "6f1c9d1e-0000-4000-8000-000000000000" }) });
     expect(response.headers.get("x-request-id")).toBe("lb-1234567890");
-    const [last] = (await logLines()).filter((l) => l.entry.requestId === "lb-1234567890");
+    const [last] = logLines().filter((l) => l.entry.requestId === "lb-1234567890");
     expect(last!.entry.route).toBe("/api/events/[eventId]");
     expect(last!.line).not.toContain("6f1c9d1e");
     expect(await routePattern(new Request("http://localhost/api/calendars/abc123.ics"), { params: Promise.resolve({ token: "abc123.ics" }) })).toBe(
@@ -97,6 +98,20 @@ describe("request logs", () => {
     // A forged id that is not a plain token is replaced.
     const forged = await route(new Request("http://localhost/api/x", { headers: { "X-Request-Id": "<script>" } }), noContext);
     expect(forged.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("server actions", () => {
+  it("get a request id of their own on every log line, and an access line with the outcome", async () => {
+    const result = await observeAction("test-action", async () => {
+      logger().info("inside the action");
+      return { ok: false as const, message: "refused" };
+    });
+    expect(result.ok).toBe(false);
+    const lines = logLines().filter((l) => l.entry.route === "action:test-action" || l.entry.msg === "inside the action");
+    const [inside, access] = lines.slice(-2);
+    expect(inside!.entry.requestId).toBe(access!.entry.requestId);
+    expect(access!.entry).toMatchObject({ msg: "request", status: 400 });
   });
 });
 
