@@ -48,6 +48,22 @@ const schema = z
     REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
     REDIS_CA_FILE: z.string().min(1).optional(),
+    // Sessions (fractions allowed so tests can use seconds: 0.05 minutes = 3 s).
+    SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+    // Rate limits (Redis, rate-limiter-flexible).
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(100),
+    LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    /** Proxies in front of the app that append to X-Forwarded-For; the client is that many entries from the end. */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+    // Audit trail: the in-process consumer that moves the Redis stream into Postgres.
+    AUDIT_CONSUMER: z
+      .enum(["0", "1", "true", "false", ""])
+      .default("1")
+      .transform((v) => v !== "0" && v !== "false"),
+    AUDIT_CLAIM_IDLE_SECONDS: z.coerce.number().positive().default(60),
   })
   .transform((raw) => {
     return {

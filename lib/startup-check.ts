@@ -15,6 +15,10 @@ if (!isBuildPhase()) {
   const { startInvalidationListener } = await import("@/lib/events/index/live-subscriber");
   startReconciler();
   startInvalidationListener();
+  // Not awaited: a Redis that is still starting must not hold up the server (requests fail closed meanwhile).
+  void import("./startup-tasks")
+    .then(({ runStartupTasks }) => runStartupTasks())
+    .catch((error: unknown) => console.error("start-up tasks failed:", error));
   const { startOperations } = await import("@/lib/ops/start-ops");
   startOperations();
 }

@@ -267,6 +267,42 @@ export const indexOutbox = pgTable(
 );
 
 /**
+ * The audit trail: who read or changed which patient's events, when, from where. Append-only for the
+ * application (a trigger refuses UPDATE, DELETE and TRUNCATE; see the migration). No foreign keys: entries
+ * outlive the users, patients and events they name. Written in batches by the audit consumer from a Redis
+ * stream; `entry_id` (made when the entry was recorded) makes a redelivered entry a no-op.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    entryId: uuid("entry_id").notNull().unique(),
+    orgId: uuid("org_id").notNull(),
+    occurredAt: tstz("occurred_at").notNull(),
+    recordedAt: tstz("recorded_at").notNull().defaultNow(),
+    /** Null for requests without a user (a patient's private ICS feed). */
+    actorUserId: uuid("actor_user_id"),
+    actorRole: text("actor_role").notNull(),
+    action: text("action").notNull(),
+    /** The patients whose data was read or changed (a cohort read lists the cohort's members at the time). */
+    patientIds: uuid("patient_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    /** A read of the whole organisation's calendar: every patient's events in the range. */
+    allPatients: boolean("all_patients").notNull().default(false),
+    eventId: uuid("event_id"),
+    cohortId: uuid("cohort_id"),
+    /** The user an account action (password change, disable, session revoke) was about. */
+    subjectUserId: uuid("subject_user_id"),
+    ip: text("ip"),
+    details: jsonb("details").$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+  },
+  (t) => [
+    index("audit_log_org_time_idx").on(t.orgId, t.occurredAt),
+    index("audit_log_patients_idx").using("gin", t.patientIds),
+    index("audit_log_org_event_idx").on(t.orgId, t.eventId),
+  ],
+);
+
+/**
  * Fencing for jobs that one instance runs at a time under a Redis lock (lib/ops/horizon-job.ts). A lock
  * can expire under a paused runner; every write of the job first raises `token` to the runner's fencing
  * token in the same transaction and is refused when a newer runner already did, so a stale runner can

@@ -2,7 +2,7 @@ import "server-only";
 import { ZodError } from "zod";
 import { AppError, describeZodError, type AppErrorCode } from "@/lib/errors";
 import { logger, requestIdFrom, withRequestContext } from "@/lib/logger";
-import { recordDependencyError, recordRateLimitRefusal, recordRequest } from "@/lib/metrics/instruments";
+import { recordDependencyError, recordRequest } from "@/lib/metrics/instruments";
 
 const statusOf: Record<AppErrorCode, number> = {
   bad_request: 400,
@@ -41,7 +41,6 @@ export function errorResponse(error: unknown): Response {
     // Internal fields (the cause, the retry delay) go to the log and the headers, not into the body.
     const { cause, retryAfterSeconds, ...details } = error.details ?? {};
     void retryAfterSeconds;
-    if (error.code === "rate_limited") recordRateLimitRefusal(typeof details.limiter === "string" ? details.limiter : "api");
     if (error.code === "unavailable") logger().warn({ err: { message: error.message, cause } }, "dependency unavailable");
     return json(
       { error: { code: error.code, message: error.message, ...(Object.keys(details).length ? details : {}) } },

@@ -37,13 +37,24 @@ export const keys = {
   horizonLock: () => `${prefix()}ops:{ops}:horizon:lock`,
   /** Held while one instance warms the cache at start-up; set afterwards so a rolling deploy warms once. */
   warmLock: () => `${prefix()}ops:{ops}:warm:lock`,
+  /** Prefix of rate-limiter-flexible's counters (it appends `:<key>`); kept on the session Redis (never evicted). */
+  rateLimit: (name: string) => `${prefix()}ratelimit:${name}`,
+  /** Stream of audit entries waiting for the consumer that writes them to Postgres (on the session Redis). */
+  auditStream: () => `${prefix()}audit:stream`,
 };
 
+/** The consumer group that moves audit entries from the stream into Postgres. */
+export const AUDIT_CONSUMER_GROUP = "audit-writers";
+
 export const ttl = {
-  /** Seconds a session lives without activity (sliding). */
-  sessionIdleSeconds: 30 * 60,
-  /** Seconds a session lives at most, whatever the activity. */
-  sessionAbsoluteSeconds: 12 * 60 * 60,
+  /** Seconds a session lives without activity (sliding); SESSION_IDLE_MINUTES, default 30 min. */
+  get sessionIdleSeconds() {
+    return Math.max(1, Math.round(env().SESSION_IDLE_MINUTES * 60));
+  },
+  /** Seconds a session lives at most, whatever the activity; SESSION_ABSOLUTE_HOURS, default 12 h. */
+  get sessionAbsoluteSeconds() {
+    return Math.max(1, Math.round(env().SESSION_ABSOLUTE_HOURS * 3600));
+  },
   /** Index sets live this long after their last read (plus jitter), so cold organisations dehydrate. */
   indexSetSeconds: () => 6 * 60 * 60 + Math.floor(Math.random() * 30 * 60),
   eventRecordSeconds: 7 * 24 * 60 * 60,

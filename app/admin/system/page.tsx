@@ -15,7 +15,7 @@ export default async function SystemPage() {
   const [{ userName, orgName }, report] = await Promise.all([describeActor(actor), systemReport(actor.orgId)]);
   return (
     <>
-      <AppHeader title={`${orgName} — System`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/admin/system" admin />
+      <AppHeader title={`${orgName} — System`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/admin/system" role={actor.role} />
       <main>
         <AutoRefresh seconds={15} />
         <SystemView report={report} />
