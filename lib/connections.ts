@@ -1,6 +1,6 @@
 import "server-only";
 import { readFileSync } from "node:fs";
-import { checkServerIdentity, type PeerCertificate } from "node:tls";
+import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from "node:tls";
 import type { RedisOptions } from "ioredis";
 import type { Options } from "postgres";
 import { env } from "@/lib/env";
@@ -10,10 +10,13 @@ import { env } from "@/lib/env";
  * comes from the URLs: `rediss://` for Redis, `?sslmode=verify-full` for Postgres; a private CA is read
  * from REDIS_CA_FILE / DATABASE_CA_FILE (or give Node NODE_EXTRA_CA_CERTS for every connection at once).
  */
-export function postgresOptions(url = env().DATABASE_URL): Options<Record<string, never>> {
+export function postgresOptions(
+  url = env().DATABASE_URL,
+  { statementTimeoutMs = env().DB_STATEMENT_TIMEOUT_MS, max = env().DB_POOL_MAX } = {},
+): Options<Record<string, never>> {
   const e = env();
   const options: Options<Record<string, never>> = {
-    max: e.DB_POOL_MAX,
+    max,
     idle_timeout: e.DB_IDLE_TIMEOUT_SECONDS,
     connect_timeout: e.DB_CONNECT_TIMEOUT_SECONDS,
     // Recycled now and then, so a failover or DNS change is picked up without a restart.
@@ -21,7 +24,9 @@ export function postgresOptions(url = env().DATABASE_URL): Options<Record<string
     onnotice: () => {},
     connection: {
       application_name: "cohort-calendar",
-      ...(e.DB_STATEMENT_TIMEOUT_MS ? { statement_timeout: e.DB_STATEMENT_TIMEOUT_MS } : {}),
+      // Postgres' own limits: a statement that runs too long is cancelled and its transaction rolled back
+      // on the server; a transaction left idle is ended the same way.
+      ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs * 2 } : {}),
     },
   };
   // Only when verifying: an `ssl` key, even undefined, would override the URL's sslmode.
@@ -53,6 +58,13 @@ function verification(url: string, caFile: boolean): { host: string | null } | n
   return null;
 }
 
+/** TLS options for a Redis connection: for rediss:// URLs (and cluster nodes with REDIS_CLUSTER_TLS=1). */
+export function redisTls(secure: boolean): ConnectionOptions | undefined {
+  if (!secure) return undefined;
+  const caFile = env().REDIS_CA_FILE;
+  return caFile ? { ca: readFileSync(caFile, "utf8") } : {};
+}
+
 /**
  * Bounded by design: a Redis that hangs must not hang requests. Commands time out (1 s by default) and
  * are retried at most once, so while Redis is away callers see an error quickly and fall back (cache)
@@ -67,6 +79,21 @@ export function redisOptions(url: string, connectionName: string): RedisOptions 
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   };
-  if (url.startsWith("rediss://") && e.REDIS_CA_FILE) options.tls = { ca: readFileSync(e.REDIS_CA_FILE, "utf8") };
+  const tls = redisTls(url.startsWith("rediss://"));
+  if (tls && e.REDIS_CA_FILE) options.tls = tls;
   return options;
+}
+
+/** The options of each node connection of a Redis Cluster (REDIS_CLUSTER_NODES lists only host:port). */
+export function clusterNodeOptions(connectionName: string): RedisOptions {
+  const e = env();
+  return {
+    connectionName,
+    commandTimeout: e.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: e.REDIS_CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    ...(e.REDIS_CLUSTER_USERNAME ? { username: e.REDIS_CLUSTER_USERNAME } : {}),
+    ...(e.REDIS_CLUSTER_PASSWORD ? { password: e.REDIS_CLUSTER_PASSWORD } : {}),
+    ...(e.REDIS_CLUSTER_TLS ? { tls: redisTls(true) } : {}),
+  };
 }

@@ -15,7 +15,34 @@ const schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgres:// URL" }),
-    REDIS_URL: z.url({ message: "REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379" }),
+    /** Streaming replicas for reads ("postgres://…,postgres://…"); writes and fresh reads stay on the primary. */
+    DATABASE_REPLICA_URLS: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? "").split(",").map((u) => u.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ message: "DATABASE_REPLICA_URLS must list postgres:// URLs separated by commas" }))),
+    /** How long a fresh read waits for a replica that lags a little before asking the primary (ms). */
+    DATABASE_REPLICA_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(20),
+    /** Postgres cancels a statement (and rolls back its transaction) after this long (ms); 0 disables. */
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    // Required unless REDIS_CLUSTER_NODES names the cache and SESSION_REDIS_URL the session store.
+    REDIS_URL: z.url({ message: "REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379" }).optional(),
+    /** A Redis Cluster for the cache and event index ("host:port,host:port,…"); replaces REDIS_URL there. */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? "").split(",").map((n) => n.trim()).filter(Boolean))
+      .pipe(
+        z.array(
+          z.string().regex(/^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/, "REDIS_CLUSTER_NODES must list host:port pairs separated by commas"),
+        ),
+      ),
+    /** How long one Redis command may take before it counts as failed (ms). */
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    /** Consecutive connection failures or timeouts that open a Redis client's circuit breaker. */
+    REDIS_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(3),
+    /** While open, the breaker probes Redis this often (ms); the first answer closes it. */
+    REDIS_BREAKER_PROBE_MS: z.coerce.number().int().min(50).max(60_000).default(500),
     SESSION_REDIS_URL: z.url({ message: "SESSION_REDIS_URL must be a redis:// URL" }).optional(),
     REDIS_KEY_PREFIX: z
       .string()
@@ -43,11 +70,13 @@ const schema = z
     DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
     DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
     DB_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     DATABASE_CA_FILE: z.string().min(1).optional(),
-    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
     REDIS_CA_FILE: z.string().min(1).optional(),
+    /** REDIS_CLUSTER_NODES lists host:port only: TLS and credentials of the cluster's nodes come from these. */
+    REDIS_CLUSTER_TLS: flag,
+    REDIS_CLUSTER_USERNAME: z.string().min(1).optional(),
+    REDIS_CLUSTER_PASSWORD: z.string().min(1).optional(),
     // Sessions (fractions allowed so tests can use seconds: 0.05 minutes = 3 s).
     SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
     SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
@@ -64,11 +93,34 @@ const schema = z
       .default("1")
       .transform((v) => v !== "0" && v !== "false"),
     AUDIT_CLAIM_IDLE_SECONDS: z.coerce.number().positive().default(60),
+    /** Where reminders are sent (smtp:// or smtps://, credentials in the URL); unset: they go to the log. */
+    SMTP_URL: z
+      .url({ message: "SMTP_URL must be a URL such as smtp://user:pass@mail.example:587 or smtps://…:465" })
+      .refine((u) => /^smtps?:\/\//.test(u), { message: "SMTP_URL must start with smtp:// or smtps://" })
+      .optional(),
+    /** The From address of reminder e-mails (a bare address; the organisation's name is shown with it). */
+    SMTP_FROM: z.email({ message: "SMTP_FROM must be an e-mail address such as reminders@clinic.example" }).default("reminders@cohort-calendar.invalid"),
+    /** `off` keeps the reminder worker out of this app instance (run `npm run worker` elsewhere instead). */
+    REMINDER_WORKER: z.enum(["on", "off"], { message: "REMINDER_WORKER must be on or off" }).default("on"),
+  })
+  .superRefine((raw, ctx) => {
+    if (!raw.REDIS_URL && raw.REDIS_CLUSTER_NODES.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["REDIS_URL"], message: "REDIS_URL (or REDIS_CLUSTER_NODES) is required" });
+    }
+    if (!raw.REDIS_URL && !raw.SESSION_REDIS_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_REDIS_URL"],
+        message: "sessions need a single Redis: set SESSION_REDIS_URL (or REDIS_URL) beside REDIS_CLUSTER_NODES",
+      });
+    }
   })
   .transform((raw) => {
     return {
       ...raw,
-      SESSION_REDIS_URL: raw.SESSION_REDIS_URL ?? raw.REDIS_URL,
+      // Both are set when the refinement passed; the fallbacks only satisfy the type.
+      REDIS_URL: raw.REDIS_URL ?? raw.SESSION_REDIS_URL ?? "",
+      SESSION_REDIS_URL: raw.SESSION_REDIS_URL ?? raw.REDIS_URL ?? "",
       NEXTAUTH_URL: raw.NEXTAUTH_URL ?? `http://localhost:${raw.PORT}`,
     };
   });
@@ -105,15 +157,24 @@ const TLS_SSLMODES = new Set(["require", "verify-ca", "verify-full"]);
  * without TLS is refused for any host other than this machine. Returns one sentence per problem, saying
  * why and how to fix it; empty when the connections are fine (or NODE_ENV is not production).
  */
-export function insecureConnections(config: Pick<Env, "NODE_ENV" | "DATABASE_URL" | "REDIS_URL"> & { SESSION_REDIS_URL?: string }): string[] {
+export function insecureConnections(
+  config: Pick<Env, "NODE_ENV" | "DATABASE_URL" | "REDIS_URL"> & { SESSION_REDIS_URL?: string; REDIS_CLUSTER_NODES?: string[]; REDIS_CLUSTER_TLS?: boolean },
+): string[] {
   if (config.NODE_ENV !== "production") return [];
   const problems: string[] = [];
+  const remoteNodes = (config.REDIS_CLUSTER_NODES ?? []).filter((node) => !isLocalHost(node.slice(0, node.lastIndexOf(":"))));
+  if (remoteNodes.length && !config.REDIS_CLUSTER_TLS) {
+    problems.push(
+      `REDIS_CLUSTER_NODES names ${remoteNodes[0]} without TLS: the index would travel unencrypted. ` +
+        "Set REDIS_CLUSTER_TLS=1 (and REDIS_CLUSTER_USERNAME / REDIS_CLUSTER_PASSWORD for an ACL user).",
+    );
+  }
   const redisUrls: [string, string | undefined][] = [
     ["REDIS_URL", config.REDIS_URL],
     ["SESSION_REDIS_URL", config.SESSION_REDIS_URL],
   ];
   for (const [name, value] of redisUrls) {
-    if (!value) continue;
+    if (!value || !URL.canParse(value)) continue;
     const url = new URL(value);
     if (url.protocol === "redis:" && !isLocalHost(url.hostname)) {
       problems.push(
@@ -144,6 +205,7 @@ export function configurationWarnings(config: Env): string[] {
     warnings.push("DATABASE_URL uses sslmode=require: encrypted, but the server's identity is not verified; prefer sslmode=verify-full");
   }
   for (const [name, value] of [["REDIS_URL", config.REDIS_URL], ["SESSION_REDIS_URL", config.SESSION_REDIS_URL]] as const) {
+    if (!URL.canParse(value)) continue;
     const url = new URL(value);
     if (!isLocalHost(url.hostname) && !url.password) warnings.push(`${name} has no password or ACL user: anyone who reaches ${url.hostname} can read it`);
   }

@@ -55,6 +55,9 @@ export function SystemView({ report }: { report: SystemReport }) {
         <span>
           Health: <Badge level={healthLevel} /> Postgres {health.postgres}, cache Redis {health.redis}, sessions {health.sessions}
         </span>
+        <span>
+          Circuit breakers: cache {report.breakers.cache ?? "not connected"}, sessions {report.breakers.sessions ?? "not connected"}
+        </span>
       </p>
       <div className={styles.grid}>
         <Card title="Cache hit ratio" level={cache.level} testId="hit-ratio" wide>

@@ -4,6 +4,8 @@ import { isStaff } from "@/lib/auth/actor";
 import { notFound } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { recordCacheRead, recordDependencyError } from "@/lib/metrics/instruments"; // ops metrics
+import { withDeadline } from "@/lib/reliability/deadline";
+import { indexReadable } from "@/lib/reliability/index-recovery";
 import { ensureMaterialized } from "./ensure-materialized";
 import type { FeedQuery } from "./feed-query";
 import { hotWindows } from "./hot-windows";
@@ -22,7 +24,9 @@ const PATIENT_IDS = /"patientIds":\[[^\]]*\]/g;
  * answers the rest, and everything when Redis is away or CACHE_MODE=off.
  */
 export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promise<string | Buffer> {
-  const cached = cacheEnabled() && query.timeZone === actor.orgTimeZone;
+  // Neither cache tier while the cache's breaker is open or the index is catching up after an outage
+  // (lib/reliability/index-recovery): they could hold what changed meanwhile.
+  const cached = cacheEnabled() && indexReadable() && query.timeZone === actor.orgTimeZone;
   const hot = hotWindows();
   const key = cached ? windowKey(actor, query) : "";
   const hit = cached ? hot.get(key) : undefined;
@@ -32,8 +36,9 @@ export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promi
   }
   const generation = hot.generation(actor.orgId);
 
-  const scope = await feedScope(actor, query);
-  await ensureMaterialized(actor.orgId, query.end);
+  // Bounded: a Postgres that hangs gives a 503 rather than a request that never ends.
+  const scope = await withDeadline(feedScope(actor, query));
+  await withDeadline(ensureMaterialized(actor.orgId, query.end));
   const kind = scope.ownPatientId ? "own" : scope.patientIds ? "patients" : "org"; // ops metrics
   if (cached) {
     try {
@@ -51,7 +56,9 @@ export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promi
       logger().warn({ err: error }, "index read failed; answering from Postgres");
     }
   } else {
-    recordCacheRead(kind, "bypass"); // ops metrics
+    // ops metrics: not asked because it is off or in another zone (bypass), or because its breaker is
+    // open or it is catching up after an outage (error: the cache is unavailable).
+    recordCacheRead(kind, cacheEnabled() && query.timeZone === actor.orgTimeZone ? "error" : "bypass");
   }
   return readFromPostgres(scope, query.start, query.end, query.timeZone);
 }

@@ -1,7 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
-import { cacheRedis, sessionRedis } from "@/lib/redis/client";
+import { cacheRedis, sessionRedis, sharedServer } from "@/lib/redis/client";
 
 export type DependencyState = "up" | "down";
 
@@ -49,7 +48,7 @@ async function probe(check: () => Promise<unknown>, role: string): Promise<Depen
  * one store; degraded when the cache or Postgres is away but the other answers (still ready).
  */
 export async function checkHealth(): Promise<Health> {
-  const sameRedis = env().SESSION_REDIS_URL === env().REDIS_URL;
+  const sameRedis = sharedServer();
   const [postgres, redis, separateSessions] = await Promise.all([
     probe(() => db().$sql`SELECT 1`, "source of truth: without it no writes, reads only from the cache"),
     probe(() => cacheRedis().ping(), "event index and cache: without it reads come from Postgres"),

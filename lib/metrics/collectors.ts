@@ -1,6 +1,7 @@
 import "server-only";
 import { Gauge } from "prom-client";
 import { activeSessions, outboxBacklog, redisMemory, roundTrips } from "@/lib/ops/system-status";
+import { redisBreakers } from "@/lib/redis/client";
 import { instruments } from "./instruments";
 
 /**
@@ -73,6 +74,26 @@ export function registerCollectors(): void {
   memoryGauge("cohort_redis_used_memory_bytes", "Memory used by Redis", (m) => m.usedBytes);
   memoryGauge("cohort_redis_maxmemory_bytes", "Redis maxmemory (0: no limit)", (m) => m.maxBytes);
   memoryGauge("cohort_redis_evicted_keys", "Keys Redis evicted since it started (a counter kept by Redis)", (m) => m.evictedKeys);
+
+  // The Redis circuit breakers (lib/redis/client.ts) keep their state and counts on globalThis.
+  const breakerGauge = (name: string, help: string, pick: (b: NonNullable<ReturnType<typeof redisBreakers>["cache"]>) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["dependency"],
+      registers,
+      collect() {
+        this.reset();
+        const { cache, sessions } = redisBreakers();
+        if (cache) this.set({ dependency: "redis_cache" }, pick(cache));
+        if (sessions) this.set({ dependency: "redis_sessions" }, pick(sessions));
+      },
+    });
+  breakerGauge("cohort_circuit_breaker_state", "Redis circuit breaker: 0 closed, 1 open (calls fail fast; reads come from Postgres)", (b) =>
+    b.state === "open" ? 1 : 0,
+  );
+  breakerGauge("cohort_circuit_breaker_opened", "Times the breaker opened since the process started (a counter)", (b) => b.opened);
+  breakerGauge("cohort_circuit_breaker_rejected", "Calls refused while the breaker was open (a counter)", (b) => b.rejected);
 
   new Gauge({
     name: "cohort_dependency_rtt_seconds",

@@ -1,5 +1,5 @@
 import "server-only";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /**
  * The Prometheus instruments of the app, in one registry per process. Next.js bundles each route on its
@@ -71,12 +71,6 @@ function createInstruments() {
       help: "Events whose index work the background reconciler replayed from the outbox",
       registers: r,
     }),
-    circuitState: new Gauge({
-      name: "cohort_circuit_breaker_state",
-      help: "Circuit breaker per dependency: 0 closed, 1 half-open, 2 open",
-      labelNames: ["dependency"],
-      registers: r,
-    }),
     dependencyErrors: new Counter({
       name: "cohort_dependency_errors_total",
       help: "Errors talking to Postgres or Redis, by kind (timeout, connection, other)",
@@ -137,11 +131,6 @@ export function recordWriteThrough(result: "applied" | "skipped" | "failed", lag
 
 export function recordOutboxReplayed(events: number): void {
   if (events > 0) instruments().outboxReplayed.inc(events);
-}
-
-/** For the circuit breaker: 0 closed, 1 half-open, 2 open. */
-export function setCircuitState(dependency: Dependency, state: "closed" | "half-open" | "open"): void {
-  instruments().circuitState.set({ dependency }, state === "closed" ? 0 : state === "half-open" ? 1 : 2);
 }
 
 export function recordRateLimitRefusal(limiter: string): void {

@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
-import { compareIndex, compareRecords, type IndexDifference, type RecordDifference } from "@/lib/events/index/compare-index";
+import { compareWholeIndex, type IndexDifference, type RecordDifference, type WholeIndexDifferences } from "@/lib/events/index/compare-index";
 import { cacheRedis } from "@/lib/redis/client";
 import { units } from "@/lib/redis/keys";
 import { forEachBounded, organisationIds, progressEvery } from "./org-pool";
@@ -8,7 +8,7 @@ import { scanKeys } from "./redis-nodes";
 
 /**
  * `cache:check`: compares the Redis index with Postgres, organisation by organisation, with the engine's
- * own comparer (`compareIndex` for the sorted sets, `compareRecords` for the event records). On a live
+ * own comparer (`compareWholeIndex`: the sorted sets, the event records and the look-back key). On a live
  * system a write-through may be in flight while an organisation is compared, so an organisation that
  * differs is compared once more after the reconciler had time to run; only lasting differences count.
  * Over the whole index it also lists keys of organisations that no longer exist in Postgres (SCAN only).
@@ -17,6 +17,7 @@ export interface OrgDifferences {
   orgId: string;
   sets: IndexDifference[];
   records: RecordDifference[];
+  lookback: WholeIndexDifferences["lookback"];
 }
 
 export interface CheckReport {
@@ -39,11 +40,10 @@ const unitMs = { org: units.orgMs, patient: units.patientMs };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function compareOrganisation(orgId: string): Promise<OrgDifferences> {
-  const [sets, records] = await Promise.all([compareIndex(orgId, unitMs), compareRecords(orgId)]);
-  return { orgId, sets, records };
+  return { orgId, ...(await compareWholeIndex(orgId, unitMs)) };
 }
 
-const differs = (d: OrgDifferences) => d.sets.length > 0 || d.records.length > 0;
+const differs = (d: OrgDifferences) => d.sets.length > 0 || d.records.length > 0 || d.lookback.length > 0;
 
 export async function checkIndex(options: CheckOptions = {}): Promise<CheckReport> {
   const started = Date.now();
@@ -96,6 +96,7 @@ export function describeDifferences(report: CheckReport): string[] {
       if (set.missing.length) lines.push(`${org.orgId} ${set.set}: ${set.missing.length} member(s) missing from a hydrated unit: ${ids(set.missing)}`);
     }
     for (const record of org.records) lines.push(`${org.orgId} ${record.key}: ${record.problem.replaceAll("_", " ")} (revision ${record.revision})`);
+    for (const l of org.lookback) lines.push(`${org.orgId} ${l.key}: look-back ${l.held} ms, Postgres says ${l.postgres} ms (long occurrences would be missed)`);
   }
   if (report.orphanKeys.length) lines.push(`${report.orphanKeys.length} key(s) of organisations not in Postgres, e.g. ${report.orphanKeys.slice(0, 3).join(", ")}`);
   return lines;

@@ -112,7 +112,7 @@ describe("cache warm-up, check and repair against a damaged index", () => {
     await cacheRedis().del(keys.warmLock());
   });
 
-  it("check finds a stale record, a stale member, a foreign member and a missing member; repair fixes them all", async () => {
+  it("check finds a stale record, a stale member, a foreign member, a missing member and a short look-back; repair fixes them all", async () => {
     await warmCache({ orgIds: [org.id], daysBack: 1, daysAhead: 20 });
     const redis = cacheRedis();
     const [a, b] = org.patients;
@@ -132,8 +132,9 @@ describe("cache warm-up, check and repair against a damaged index", () => {
     const foreign = (await redis.zrange(keys.orgEvents(other.id), "0", "-1", "WITHSCORES")).filter((m) => !m.startsWith("~"));
     expect(foreign.length).toBeGreaterThan(0);
     await redis.zadd(keys.patientEvents(org.id, b!.id), foreign[1]!, foreign[0]!);
-    // A missing member: removed from a hydrated unit.
+    // A missing member: removed from a hydrated unit. And a look-back shorter than the longest occurrence.
     await redis.zrem(patientSet, groupMember);
+    await redis.set(keys.orgMaxDuration(org.id), "1");
 
     const found = await checkIndex({ orgIds: [org.id], recheckDelayMs: 50 });
     expect(isClean(found)).toBe(false);
@@ -143,6 +144,7 @@ describe("cache warm-up, check and repair against a damaged index", () => {
     expect(bySet.get(orgSet)!.extra).toEqual([expect.stringContaining(`Old title ${org.tag}`)]);
     expect(bySet.get(keys.patientEvents(org.id, b!.id))!.extra).toEqual([foreign[0]]);
     expect(bySet.get(patientSet)!.missing).toEqual([groupMember]);
+    expect(differences!.lookback).toEqual([expect.objectContaining({ key: keys.orgMaxDuration(org.id), held: 1 })]);
     // What the command prints names occurrences and keys, never titles.
     const printed = describeDifferences(found).join("\n");
     expect(printed).toContain(seriesId);

@@ -17,6 +17,8 @@ import { warmCache } from "./warm-up";
  * - keys of organisations Postgres no longer has are deleted.
  * Then it checks the repaired organisations again and reports what is left (nothing, normally).
  */
+const RAISE = `if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end return 1`;
+
 export interface RepairReport {
   recordsRewritten: number;
   setsDropped: number;
@@ -36,12 +38,16 @@ export async function repairIndex(
       await rewriteRecord(org.orgId, record);
       recordsRewritten += 1;
     }
+    // The look-back only ever grows: raised to what Postgres says, never lowered below a newer value.
+    for (const l of org.lookback) await redis.eval(RAISE, 1, l.key, String(l.postgres));
     // After the records: their write-throughs may have touched these sets; dropping them last is safe.
     for (const set of org.sets) {
       await redis.del(set.set);
       setsDropped += 1;
     }
-    options.onProgress?.(`${org.orgId}: ${org.records.length} record(s) rewritten, ${org.sets.length} set(s) dropped`);
+    options.onProgress?.(
+      `${org.orgId}: ${org.records.length} record(s) rewritten, ${org.sets.length} set(s) dropped${org.lookback.length ? ", look-back raised" : ""}`,
+    );
   }
 
   // One key per command: on a cluster, orphan keys of different organisations live in different slots.

@@ -1,5 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
+import { redisBreakers } from "@/lib/redis/client";
+import type { BreakerState } from "@/lib/reliability/circuit-breaker";
 import { checkHealth, type Health } from "@/lib/health/check-health";
 import { flushMinuteStats, hitRatio, readMinuteStats, type MinuteStats } from "@/lib/metrics/minute-stats";
 import {
@@ -49,6 +51,8 @@ export interface SystemReport {
   orgKeys: OrgIndexKeys | null;
   outbox: { backlog: OutboxBacklog | null; level: Level };
   roundTrips: { postgres: number | null; redis: number | null; sessions: number | null; level: Level };
+  /** The Redis circuit breakers ("open": calls fail fast and reads come from Postgres). */
+  breakers: { cache: BreakerState | null; sessions: BreakerState | null };
 }
 
 export function memoryLevel(memory: RedisMemory | null): Level {
@@ -122,6 +126,7 @@ export async function systemReport(orgId: string, now = Date.now()): Promise<Sys
     },
     orgKeys,
     outbox: { backlog, level: outboxLevel(backlog) },
+    breakers: { cache: redisBreakers().cache?.state ?? null, sessions: redisBreakers().sessions?.state ?? null },
     roundTrips: { ...rtt, level: rtt.postgres === null || rtt.redis === null ? "alert" : slowest > THRESHOLDS.roundTripWarnMs ? "warn" : "ok" },
   };
 }

@@ -41,10 +41,29 @@ export const keys = {
   rateLimit: (name: string) => `${prefix()}ratelimit:${name}`,
   /** Stream of audit entries waiting for the consumer that writes them to Postgres (on the session Redis). */
   auditStream: () => `${prefix()}audit:stream`,
+
+  // Reminders (lib/reminders), on the durable Redis. Per organisation: the schedule, a sorted set of
+  // reminder members scored by when they are due (or, once handed to the stream, by when they are due
+  // again should the delivery be lost), and the dead-letter stream its admins see.
+  reminderSchedule: (orgId: string) => `${prefix()}reminders:{${orgId}}:due`,
+  reminderDeadLetters: (orgId: string) => `${prefix()}reminders:{${orgId}}:dead`,
+  /**
+   * Shared by all organisations, so that one consumer group serves them all (a stream per organisation
+   * would need one XREADGROUP over hundreds of keys, which a cluster refuses): the delivery stream, and
+   * the set of organisations whose schedules the mover visits. Neither is touched together with an
+   * organisation's keys in one command or script.
+   */
+  reminderStream: () => `${prefix()}reminders:{deliveries}:stream`,
+  reminderOrgs: () => `${prefix()}reminders:{deliveries}:orgs`,
+  /** One schedule rebuild of an organisation at a time, across instances. */
+  reminderRebuildLock: (orgId: string) => `${prefix()}reminders:{${orgId}}:rebuild-lock`,
 };
 
 /** The consumer group that moves audit entries from the stream into Postgres. */
 export const AUDIT_CONSUMER_GROUP = "audit-writers";
+
+/** The consumer group of the reminder stream. */
+export const REMINDER_CONSUMER_GROUP = "reminder-senders";
 
 export const ttl = {
   /** Seconds a session lives without activity (sliding); SESSION_IDLE_MINUTES, default 30 min. */
@@ -66,6 +85,8 @@ export const ttl = {
   horizonLockMs: 60_000,
   /** After a start-up warm-up, other instances starting within this window skip theirs. */
   warmLockSeconds: 10 * 60,
+  /** Dead letters kept per organisation (older ones are trimmed; the ledger in Postgres keeps them all). */
+  reminderDeadLetterMax: 1000,
 };
 
 /** Hydration units: an organisation's set by day, a patient's by 28 days (both epoch-aligned, UTC). */
