@@ -4,13 +4,24 @@ import { getActor } from "@/lib/auth/get-actor";
 import { AppError } from "@/lib/errors";
 import { createEvent } from "@/lib/events/create-event";
 import { deleteEvent, type DeleteRequest } from "@/lib/events/delete-event";
-import type { EventInput, EventPatch, SchedulingConflict } from "@/lib/events/types";
+import { setOccurrenceStatus } from "@/lib/events/status";
+import type { AppointmentStatus, ClosureWarning, EventInput, EventPatch, SchedulingConflict } from "@/lib/events/types";
 import { updateEvent } from "@/lib/events/update-event";
 
 /** What the calendar shows after a change: done, or why not (with the conflicts to warn about). */
 export type MutationResult =
   | { ok: true; eventId: string | null }
-  | { ok: false; code: string; message: string; conflicts?: SchedulingConflict[] };
+  | {
+      ok: false;
+      code: string;
+      message: string;
+      conflicts?: SchedulingConflict[];
+      /** A clinician or room is taken: a hard conflict, never booked anyway. */
+      resource?: "clinician" | "room";
+      /** Occurrences in closures, absences or outside working hours, and whether this user may book them anyway. */
+      closures?: ClosureWarning[];
+      overridable?: boolean;
+    };
 
 /** Thin: authenticate, let lib validate and scope, map domain errors into a result the UI shows. */
 async function run(work: () => Promise<string | null>): Promise<MutationResult> {
@@ -18,10 +29,22 @@ async function run(work: () => Promise<string | null>): Promise<MutationResult> 
     return { ok: true, eventId: await work() };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    const conflicts = error.details?.conflicts as SchedulingConflict[] | undefined;
+    const { conflicts, resource, closures, overridable } = (error.details ?? {}) as {
+      conflicts?: SchedulingConflict[];
+      resource?: "clinician" | "room";
+      closures?: ClosureWarning[];
+      overridable?: boolean;
+    };
     const message =
       error.code === "version_conflict" ? "Someone else changed this appointment meanwhile. The calendar has been reloaded; try again." : error.message;
-    return { ok: false, code: error.code, message, ...(conflicts ? { conflicts } : {}) };
+    return {
+      ok: false,
+      code: error.code,
+      message,
+      ...(conflicts ? { conflicts } : {}),
+      ...(resource ? { resource } : {}),
+      ...(closures ? { closures, overridable: overridable === true } : {}),
+    };
   }
 }
 
@@ -38,4 +61,8 @@ export async function deleteEventAction(eventId: string, request: DeleteRequest)
     await deleteEvent(await getActor(), eventId, request);
     return null;
   });
+}
+
+export async function setStatusAction(eventId: string, input: { occurrenceStart?: string; status: AppointmentStatus; reason?: string }): Promise<MutationResult> {
+  return run(async () => (await setOccurrenceStatus(await getActor(), eventId, input)).eventId);
 }

@@ -67,5 +67,8 @@ async function resourceConflict(orgId: string, timeZone: string, resource: "clin
       ORDER BY start_at LIMIT 10`;
     conflicts = rows.map((r) => ({ ...r, resource }));
   }
-  return new AppError("scheduling_conflict", `The ${label} is already booked at that time`, { conflicts, resource });
+  const first = conflicts[0];
+  // Staff see which appointment holds the slot (the body goes to them, never to the logs).
+  const holder = first ? `: “${first.title}” ${first.start.slice(0, 10)} ${first.start.slice(11, 16)}–${first.end.slice(11, 16)}` : "";
+  return new AppError("scheduling_conflict", `The ${label} is already booked at that time${holder}`, { conflicts, resource });
 }
