@@ -103,7 +103,7 @@ export function ClosureWarningDialog({
       {!overridable && <p className="muted">Only an administrator can book into a closure.</p>}
       <div className="modal-actions">
         <button type="button" onClick={() => onAnswer(false)} autoFocus={!overridable}>
-          {overridable ? "Don’t save" : "Close"}
+          {overridable ? "Don’t save" : "Back"}
         </button>
         {overridable && (
           <button type="button" className="primary" onClick={() => onAnswer(true)}>

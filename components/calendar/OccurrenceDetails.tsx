@@ -44,7 +44,7 @@ export function OccurrenceDetails({ occurrence, directory, timeZone, onClose, ac
   return (
     <Modal title={occurrence.title} onClose={onClose}>
       <dl className="details">
-        {occurrence.status && row("Status", <span className={`status-badge status-${occurrence.status.replace("_", "-")}`}>{STATUS_LABEL[occurrence.status]}</span>)}
+        {occurrence.status && row("Status", <span className={`status-badge${occurrence.status === "cancelled" ? " badge-cancelled" : ""}`}>{STATUS_LABEL[occurrence.status]}</span>)}
         {occurrence.status === "cancelled" && occurrence.statusReason && row("Reason", occurrence.statusReason)}
         <dt>When</dt>
         <dd>{describeWhen(occurrence, timeZone)}</dd>

@@ -63,7 +63,8 @@ export function toCalendarEvents(
       color,
       contrastColor: textColorOn(color),
       editable: options.editable && !cancelled,
-      classNames: occurrence.status ? [`status-${occurrence.status.replace("_", "-")}`] : [],
+      // FullCalendar 7 takes one class string (`className`), not v6's `classNames` array.
+      className: occurrence.status ? `status-${occurrence.status.replace("_", "-")}` : "",
       extendedProps: props,
     });
   }

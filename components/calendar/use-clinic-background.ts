@@ -40,7 +40,7 @@ export function useClinicBackground(filter: ClinicFilter) {
         end: c.end,
         allDay: c.allDay,
         display: "background",
-        classNames: [c.resourceId ? "absence" : "closure"],
+        className: c.resourceId ? "absence" : "closure",
       }));
     },
     [filter.clinicianId, filter.roomId],
