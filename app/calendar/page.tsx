@@ -20,7 +20,7 @@ export default async function CohortCalendarPage({ searchParams }: PageProps) {
   const [{ userName, orgName }, cohorts, clinic, params] = await Promise.all([describeActor(actor), listCohorts(actor), clinicDirectory(actor), searchParams]);
   return (
     <>
-      <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" admin={actor.role === "admin"} />
+      <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" role={actor.role} />
       <main>
         <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} clinic={clinic} />
       </main>

@@ -22,7 +22,7 @@ export default async function ClinicPage() {
   ]);
   return (
     <>
-      <AppHeader title={`${orgName} — clinic setup`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/clinic" admin />
+      <AppHeader title={`${orgName} — clinic setup`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/clinic" role={actor.role} />
       <main>
         <ClinicSetup
           clinic={clinic}

@@ -84,7 +84,7 @@ export default async function DaySheetPage({ searchParams }: PageProps) {
   const options = kind === "clinician" ? clinic.clinicians : clinic.rooms;
   return (
     <>
-      <AppHeader title={`${orgName} — day sheet`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/day-sheet" admin={actor.role === "admin"} />
+      <AppHeader title={`${orgName} — day sheet`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/day-sheet" role={actor.role} />
       <main>
         <form className="day-sheet-controls" method="get" aria-label="Choose the day sheet">
           <label className="field">

@@ -47,7 +47,7 @@ export default async function ReportsPage({ searchParams }: PageProps) {
   const scope = cohortId ? `Cohort ${cohorts.find((c) => c.id === cohortId)?.name ?? ""}` : "Whole organisation";
   return (
     <>
-      <AppHeader title={`${orgName} — reports`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/reports" admin={actor.role === "admin"} />
+      <AppHeader title={`${orgName} — reports`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/reports" role={actor.role} />
       <main className="report">
         <h2>No-show rate</h2>
         <form className="report-form" method="get" aria-label="Report period">

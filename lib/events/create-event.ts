@@ -5,6 +5,7 @@ import { assertNoClosures } from "@/lib/closures/closure-warnings";
 import { assertAssignable } from "@/lib/resources/assign";
 import { schedulingTransaction } from "@/lib/resources/booking-guard";
 import { extendSeriesHolding, reachResourceBookings } from "@/lib/resources/reach";
+import { saveEventReminders } from "@/lib/reminders/settings";
 import { createEventSchema, parseInput, resolveTimes, validateRrule } from "./event-input";
 import { assertPatientsInOrg, rematerialize, seriesEndOf } from "./event-store";
 import { findConflicts, schedulingConflict } from "./find-conflicts";
@@ -48,6 +49,7 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
       })
       .returning();
     await tx.insert(eventPatients).values(patientIds.map((patientId) => ({ eventId: inserted!.id, patientId })));
+    if (data.reminders) await saveEventReminders(tx, actor.orgId, inserted!.id, data.reminders);
     const event = await rematerialize(tx, { event: inserted!, patientIds, exceptions: [] });
     const extended = await reachResourceBookings(tx, [event.id]);
     if (!data.allowConflicts) {

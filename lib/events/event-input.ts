@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
 import { badRequest } from "@/lib/errors";
+import { eventRemindersSchema } from "@/lib/reminders/input";
 
 export { parseInput } from "@/lib/errors";
 import { isValidTimeZone, zonedInstant } from "@/lib/time/zones";
@@ -30,6 +31,8 @@ const fields = {
   roomId: z.uuid({ message: "must be a room id (UUID)" }).nullable(),
   typeId: z.uuid({ message: "must be an appointment type id (UUID)" }).nullable(),
   allowClosures: z.boolean(),
+  /** The event's own reminders (lib/reminders); absent or null: the organisation's defaults. */
+  reminders: eventRemindersSchema,
 };
 
 export const createEventSchema = z
@@ -44,6 +47,7 @@ export const createEventSchema = z
     roomId: fields.roomId.optional(),
     typeId: fields.typeId.optional(),
     allowClosures: fields.allowClosures.default(false),
+    reminders: fields.reminders.optional(),
   })
   .strict();
 

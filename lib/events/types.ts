@@ -51,6 +51,8 @@ export interface EventInput {
   typeId?: string | null;
   /** Book into a closure, an absence or outside working hours anyway (administrators only). */
   allowClosures?: boolean;
+  /** The event's own reminders, minutes before each occurrence (`[]`: none); null or absent: the organisation's. */
+  reminders?: { minutesBefore: number[] } | null;
 }
 
 /** `PATCH /api/events/:id`: the changed fields, and for recurring events the scope and the occurrence. */
@@ -91,6 +93,8 @@ export interface EventDetail {
   clinicianId?: string | null;
   roomId?: string | null;
   typeId?: string | null;
+  /** Staff only: the event's own reminders, or null when it follows the organisation's defaults. */
+  reminders?: { minutesBefore: number[] } | null;
 }
 
 /** The body of a 409 `scheduling_conflict`: the other occurrences of the same patients that overlap. */

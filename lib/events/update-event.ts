@@ -4,6 +4,7 @@ import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { assertNoClosures } from "@/lib/closures/closure-warnings";
 import { events } from "@/lib/db/schema";
 import { badRequest } from "@/lib/errors";
+import { copyEventReminders, saveEventReminders } from "@/lib/reminders/settings";
 import { assertAssignable } from "@/lib/resources/assign";
 import { schedulingTransaction } from "@/lib/resources/booking-guard";
 import { bookingReach, extendSeriesHolding, reachResourceBookings } from "@/lib/resources/reach";
@@ -48,7 +49,7 @@ export async function updateEvent(actor: Actor, eventId: string, input: unknown)
   if (reach) await extendSeriesHolding(actor.orgId, reach.resourceIds, reach.until);
 
   const { detail, touched } = await schedulingTransaction(actor.orgId, actor.timeZone, async (tx) => {
-    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId);
+    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId, patch.version);
     if (patch.version !== undefined && patch.version !== loaded.event.version) throw versionConflict(loaded.event.version);
     if (patch.patientIds) await assertPatientsInOrg(tx, actor.orgId, patch.patientIds);
     await assertAssignable(tx, actor.orgId, patch);
@@ -135,6 +136,7 @@ async function editAll(tx: Tx, loaded: LoadedEvent, patch: Patch, reference: Dat
   });
   const patientIds = patch.patientIds ? [...new Set(patch.patientIds)] : loaded.patientIds;
   if (patch.patientIds) await replacePatients(tx, event.id, patientIds);
+  if (patch.reminders !== undefined) await saveEventReminders(tx, event.orgId, event.id, patch.reminders);
   await replaceExceptions(tx, event.id, exceptions);
   const next = { event: updated!, patientIds, exceptions };
   return { ...next, event: await rematerialize(tx, next) };
@@ -145,6 +147,7 @@ async function editThis(tx: Tx, loaded: LoadedEvent, patch: Patch, occurrence: D
   if (patch.rrule !== undefined || patch.allDay !== undefined || patch.timeZone !== undefined) {
     throw badRequest("rrule, allDay and timeZone apply to the whole series: use scope following or all");
   }
+  if (patch.reminders !== undefined) throw badRequest("reminders apply to the whole series: use scope following or all");
   const existing = loaded.exceptions.find((x) => x.originalStart.getTime() === occurrence.getTime());
   const times =
     patch.start !== undefined && patch.end !== undefined
@@ -198,6 +201,9 @@ async function editFollowing(tx: Tx, loaded: LoadedEvent, patch: Patch, occurren
     .returning();
   const patientIds = patch.patientIds ? [...new Set(patch.patientIds)] : loaded.patientIds;
   await replacePatients(tx, created!.id, patientIds);
+  // The new series keeps the old one's reminders unless the edit sets its own.
+  if (patch.reminders !== undefined) await saveEventReminders(tx, event.orgId, created!.id, patch.reminders);
+  else await copyEventReminders(tx, event.id, created!.id);
   const exceptions = rrule
     ? loaded.exceptions
         .filter((x) => x.originalStart >= occurrence)

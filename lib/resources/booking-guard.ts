@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { writeTransaction } from "@/lib/reliability/deadline";
 import type { Tx } from "@/lib/events/event-store";
 import type { SchedulingConflict } from "@/lib/events/types";
 
@@ -30,12 +31,13 @@ function pgErrorOf(error: unknown): PgError | null {
  * Runs a write that may book clinicians or rooms. Postgres' exclusion constraints decide who gets a slot
  * (of concurrent bookings exactly one commits); this is the one place their violation becomes a 409
  * `scheduling_conflict` naming the occurrence that holds the slot. A deadlock between two writers that
- * extend each other's series is retried once.
+ * extend each other's series is retried once. The transaction has the write deadline of every engine write
+ * (lib/reliability/deadline.ts).
  */
 export async function schedulingTransaction<T>(orgId: string, timeZone: string, work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await db().transaction(work);
+      return await writeTransaction(work);
     } catch (error) {
       const pg = pgErrorOf(error);
       if (pg?.code === EXCLUSION_VIOLATION && pg.constraint_name && CONSTRAINTS[pg.constraint_name]) {
