@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import type Redis from "ioredis";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { cacheRedis } from "@/lib/redis/client";
+import { createSubscriber, type RedisClient } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import {
   brokerRedis,
@@ -88,7 +88,7 @@ export class ReminderWorker {
   private timers: NodeJS.Timeout[] = [];
   private loops: Promise<void>[] = [];
   private jobs = new Set<Promise<unknown>>();
-  private connections: Redis[] = [];
+  private connections: (Redis | RedisClient)[] = [];
   private errorsLogged = 0;
   /** When this process last pruned each organisation's ledger (hourly is plenty). */
   private pruned = new Map<string, number>();
@@ -228,8 +228,7 @@ export class ReminderWorker {
 
   /** Committed event changes (the engine's live channel) reschedule that event's reminders at once. */
   private listenForChanges(): void {
-    const subscriber = cacheRedis().duplicate({ connectionName: "cohort-reminder-changes", maxRetriesPerRequest: null });
-    subscriber.on("error", () => {});
+    const subscriber = createSubscriber("cohort-reminder-changes");
     this.connections.push(subscriber);
     subscriber.on("ready", () => void subscriber.psubscribe(keys.liveChannel("*")).catch((error: unknown) => this.loopFailed(error)));
     subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
