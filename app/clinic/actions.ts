@@ -1,18 +1,18 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getActor } from "@/lib/auth/get-actor";
 import type { Actor } from "@/lib/auth/actor";
+import { authorizeAction } from "@/lib/auth/authorize";
 import { createClosure, deleteClosure, setWorkingHours } from "@/lib/closures/closures";
 import { AppError } from "@/lib/errors";
 import { createAppointmentType, createResource, updateAppointmentType, updateResource } from "@/lib/resources/resources";
 
 export type SetupResult = { ok: true } | { ok: false; message: string };
 
-/** Thin: authenticate, let lib validate, authorise (administrators) and scope, map errors to a message. */
+/** Thin: Origin, session, role (administrators) and budget; lib validates and scopes; errors become a message. */
 async function run(work: (actor: Actor) => Promise<unknown>): Promise<SetupResult> {
   try {
-    await work(await getActor());
+    await work(await authorizeAction({ roles: ["admin"] }));
     revalidatePath("/clinic");
     return { ok: true };
   } catch (error) {

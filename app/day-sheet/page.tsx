@@ -1,10 +1,13 @@
+import { headers } from "next/headers";
 import { AppHeader } from "@/components/AppHeader";
+import { recordAudit } from "@/lib/audit/record";
 import { PrintButton } from "@/components/PrintButton";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
 import { daySheets, type DaySheet } from "@/lib/day-sheet/day-sheet";
 import { AppError } from "@/lib/errors";
 import { clinicDirectory } from "@/lib/resources/resources";
+import { clientIp } from "@/lib/http/client-ip";
 import { localDate } from "@/lib/time/zones";
 
 export const dynamic = "force-dynamic";
@@ -77,6 +80,8 @@ export default async function DaySheetPage({ searchParams }: PageProps) {
   try {
     const chosen = resource && [...clinic.clinicians, ...clinic.rooms].some((r) => r.id === resource && r.kind === kind) ? resource : undefined;
     result = await daySheets(actor, { date, kind, ...(chosen ? { resourceId: chosen } : {}) });
+    // A day sheet lists patients' appointments: a read for the audit trail.
+    await recordAudit(actor, { action: "events.read", patientIds: result.patientIds, ip: clientIp(await headers()), details: { via: "day-sheet", date } });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     problem = error.message;

@@ -1,8 +1,11 @@
+import { headers } from "next/headers";
 import { AppHeader } from "@/components/AppHeader";
+import { recordAudit } from "@/lib/audit/record";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
 import { listCohorts } from "@/lib/cohorts/cohorts";
 import { AppError } from "@/lib/errors";
+import { clientIp } from "@/lib/http/client-ip";
 import { noShowReport, type NoShowReport, type Outcomes } from "@/lib/reports/no-shows";
 import { addDays, localDate } from "@/lib/time/zones";
 
@@ -40,6 +43,8 @@ export default async function ReportsPage({ searchParams }: PageProps) {
   let problem = "";
   try {
     report = await noShowReport(actor, { start, end, ...(cohortId ? { cohortId } : {}) });
+    const ip = clientIp(await headers());
+    await recordAudit(actor, { action: "events.read", patientIds: report.patients.map((p) => p.patientId), ip, details: { via: "no-show-report", start, end } });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     problem = error.message;

@@ -59,6 +59,13 @@ const hoursSchema = z
 
 const rangeSchema = z.object({ start: z.date(), end: z.date(), timeZone: z.string(), resourceIds: z.array(id).max(50).optional() });
 
+/** Unknown and foreign clinician or room ids are "not found", as everywhere. */
+async function assertOwnResources(orgId: string, ids: string[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  const [row] = await db().$sql<{ n: number }[]>`SELECT count(*)::int AS n FROM resources WHERE org_id = ${orgId} AND id = ANY(${unique}::uuid[])`;
+  if (row?.n !== unique.length) throw notFound("Resource");
+}
+
 async function orgTimeZone(orgId: string): Promise<string> {
   const [org] = await db().$sql<{ time_zone: string }[]>`SELECT time_zone FROM organizations WHERE id = ${orgId}`;
   return org!.time_zone;
@@ -96,6 +103,7 @@ export async function listClosures(actor: Actor, range: { start: Date; end: Date
   requireStaff(actor);
   const { start, end, timeZone, resourceIds } = parseInput(rangeSchema, range);
   const sql = db().$sql;
+  if (resourceIds?.length) await assertOwnResources(actor.orgId, resourceIds);
   const whose = resourceIds ? sql`AND (c.resource_id IS NULL OR c.resource_id = ANY(${resourceIds}::uuid[]))` : sql``;
   const rows = await sql<ClosureSummary[]>`
     SELECT c.id, c.resource_id AS "resourceId", c.title, c.all_day AS "allDay",
@@ -110,6 +118,7 @@ export async function listClosures(actor: Actor, range: { start: Date; end: Date
 export async function getWorkingHours(actor: Actor, resourceIds: string[]): Promise<Record<string, WorkingHoursEntry[]>> {
   requireStaff(actor);
   const ids = parseInput(z.array(id).max(50), resourceIds);
+  await assertOwnResources(actor.orgId, ids);
   const rows = await db().$sql<(WorkingHoursEntry & { resourceId: string })[]>`
     SELECT resource_id AS "resourceId", weekday, to_char(start_time, 'HH24:MI') AS start,
            CASE WHEN end_time = '24:00' THEN '24:00' ELSE to_char(end_time, 'HH24:MI') END AS "end"

@@ -41,7 +41,10 @@ const schema = z
  * (shown even with an empty day). Cancelled appointments are listed with their reason: the desk needs to
  * know who is not coming. Patients' names are on it: staff only, and never logged.
  */
-export async function daySheets(actor: Actor, input: unknown): Promise<{ date: string; kind: "clinician" | "room"; sheets: DaySheet[] }> {
+export async function daySheets(
+  actor: Actor,
+  input: unknown,
+): Promise<{ date: string; kind: "clinician" | "room"; sheets: DaySheet[]; /** Whose appointments are on the sheets (for the audit trail). */ patientIds: string[] }> {
   requireStaff(actor, "Only clinic staff can print day sheets");
   const { date, kind, resourceId } = parseInput(schema, input);
   const from = zonedInstant(date, "00:00", actor.timeZone);
@@ -51,8 +54,8 @@ export async function daySheets(actor: Actor, input: unknown): Promise<{ date: s
   const otherColumn = sql(kind === "clinician" ? "room_id" : "clinician_id");
   const only = resourceId ? sql`AND r.id = ${resourceId}` : sql`AND r.archived_at IS NULL`;
 
-  const rows = await sql<(DaySheetAppointment & { resourceId: string; resourceName: string; allDay: boolean })[]>`
-    SELECT r.id AS "resourceId", r.name AS "resourceName", o.event_id AS "eventId", o.all_day AS "allDay",
+  const rows = await sql<(DaySheetAppointment & { resourceId: string; resourceName: string; allDay: boolean; patientIds: string[] | null })[]>`
+    SELECT r.id AS "resourceId", r.name AS "resourceName", o.event_id AS "eventId", o.all_day AS "allDay", o.patient_ids AS "patientIds",
            to_char(o.start_at AT TIME ZONE ${actor.timeZone}, 'HH24:MI') AS start,
            to_char(o.end_at AT TIME ZONE ${actor.timeZone}, 'HH24:MI') AS "end",
            o.title, o.status, o.status_reason AS "statusReason", o.description AS notes, o.location,
@@ -87,5 +90,6 @@ export async function daySheets(actor: Actor, input: unknown): Promise<{ date: s
   }
   // Without a chosen resource, only those with appointments that day get a page.
   const list = [...sheets.values()].filter((s) => resourceId || s.appointments.length > 0);
-  return { date, kind, sheets: list };
+  const patientIds = [...new Set(rows.flatMap((r) => r.patientIds ?? []))];
+  return { date, kind, sheets: list, patientIds };
 }

@@ -99,6 +99,9 @@ export async function statusHistory(actor: Actor, eventId: string, occurrenceSta
   requireStaff(actor);
   const at = parseExactInstant(occurrenceStart);
   if (!at) throw notFound("Occurrence");
+  // Another organisation's event is "not found", not an empty history (the trail outlives deleted events).
+  const [event] = await db().$sql`SELECT 1 FROM events WHERE id = ${eventId} AND org_id = ${actor.orgId}`;
+  if (!event) throw notFound("Event");
   const rows = await db().$sql<StatusHistoryEntry[]>`
     SELECT h.status, h.from_status AS previous, h.reason, u.name AS "changedBy", iso_local(h.changed_at, ${actor.timeZone}) AS "changedAt"
     FROM occurrence_status_history h LEFT JOIN users u ON u.id = h.changed_by

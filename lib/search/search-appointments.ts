@@ -50,7 +50,7 @@ export function parseSearch(actor: Actor, input: unknown): SearchQuery {
  * (patient | clinician | room, start); titles through the occurrences' trigram index or the
  * organisation's (org, start) range, whichever the planner finds cheaper for the term and range.
  */
-export async function searchAppointments(actor: Actor, input: unknown): Promise<{ body: string; count: number; truncated: boolean }> {
+export async function searchAppointments(actor: Actor, input: unknown): Promise<{ body: string; count: number; truncated: boolean; patientIds: string[] }> {
   requireStaff(actor, "Only clinic staff can search appointments");
   const { q, field, start, end, timeZone } = parseSearch(actor, input);
   const sql = db().$sql;
@@ -77,11 +77,12 @@ export async function searchAppointments(actor: Actor, input: unknown): Promise<
       WHERE r.org_id = ${actor.orgId} AND r.kind = ${kind} AND r.name ILIKE ${pattern}`);
   }
   const union = branches.reduce((all, branch) => sql`${all} UNION ${branch}`);
-  const rows = await sql<{ item: string }[]>`
-    SELECT ${occurrenceJson(sql, timeZone)} AS item
+  const rows = await sql<{ item: string; patient_ids: string[] }[]>`
+    SELECT ${occurrenceJson(sql, timeZone)} AS item, o.patient_ids
     FROM (${union}) AS hit JOIN occurrences o ON o.event_id = hit.event_id AND o.original_start = hit.original_start
     WHERE o.org_id = ${actor.orgId}
     ORDER BY o.start_at, o.end_at, o.event_id LIMIT ${SEARCH_LIMIT + 1}`;
-  const items = rows.slice(0, SEARCH_LIMIT).map((r) => r.item);
-  return { body: `[${items.join(",")}]`, count: items.length, truncated: rows.length > SEARCH_LIMIT };
+  const found = rows.slice(0, SEARCH_LIMIT);
+  const patientIds = [...new Set(found.flatMap((r) => r.patient_ids))];
+  return { body: `[${found.map((r) => r.item).join(",")}]`, count: found.length, truncated: rows.length > SEARCH_LIMIT, patientIds };
 }

@@ -1,4 +1,4 @@
-import { getActor } from "@/lib/auth/get-actor";
+import { authorizeRequest } from "@/lib/auth/authorize";
 import { badRequest } from "@/lib/errors";
 import { getWorkingHours, listClosures } from "@/lib/closures/closures";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
  * given resources' weekly working hours.
  */
 export const GET = handle(async (request) => {
-  const actor = await getActor();
+  const actor = await authorizeRequest(request, { roles: ["admin", "staff"] });
   const params = new URL(request.url).searchParams;
   const { start, end, timeZone } = feedQueryFromSearchParams(new URLSearchParams({ start: params.get("start") ?? "", end: params.get("end") ?? "", timeZone: params.get("timeZone") ?? "" }));
   const raw = params.get("resources");
