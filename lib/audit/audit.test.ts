@@ -1,3 +1,4 @@
+import { withRedisConnections } from "@/lib/testing/swap-redis";
 import { randomUUID } from "node:crypto";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,16 +117,10 @@ describe("audit trail", () => {
   it("recordAudit writes straight to Postgres when the stream is unreachable", async () => {
     const dead = new Redis(await freePort(), { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true });
     dead.on("error", () => {});
-    const global = globalThis as unknown as { cohortCache?: Redis; cohortSessions?: Redis };
-    const saved = { cache: global.cohortCache, sessions: global.cohortSessions };
-    global.cohortCache = dead;
-    global.cohortSessions = dead;
     const marker = `fallback-${randomUUID()}`;
     try {
-      await recordAudit(org.staff.actor, { action: "events.read", allPatients: true, details: { marker } });
+      await withRedisConnections(dead, () => recordAudit(org.staff.actor, { action: "events.read", allPatients: true, details: { marker } }));
     } finally {
-      global.cohortCache = saved.cache;
-      global.cohortSessions = saved.sessions;
       dead.disconnect();
     }
     const rows = await db().$sql`SELECT 1 FROM audit_log WHERE details->>'marker' = ${marker}`;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Redis from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import { withRedisConnections } from "@/lib/testing/swap-redis";
 import { AppError } from "@/lib/errors";
 import { closeRedis, sessionRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
@@ -120,18 +121,14 @@ describe("Redis session store", () => {
     const port = await freePort();
     const dead = new Redis(port, { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true });
     dead.on("error", () => {});
-    const global = globalThis as unknown as { cohortCache?: Redis; cohortSessions?: Redis };
-    const saved = { cache: global.cohortCache, sessions: global.cohortSessions };
-    global.cohortCache = dead;
-    global.cohortSessions = dead;
     try {
-      const error = await readSession("any-session").catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).code).toBe("unavailable");
-      await expect(createSession(actor)).rejects.toMatchObject({ code: "unavailable" });
+      await withRedisConnections(dead, async () => {
+        const error = await readSession("any-session").catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AppError);
+        expect((error as AppError).code).toBe("unavailable");
+        await expect(createSession(actor)).rejects.toMatchObject({ code: "unavailable" });
+      });
     } finally {
-      global.cohortCache = saved.cache;
-      global.cohortSessions = saved.sessions;
       dead.disconnect();
     }
   });
