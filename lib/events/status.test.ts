@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb } from "@/lib/db/client";
+import { setStatusAudited } from "@/lib/audit/audited-events";
+import { closeDb, db } from "@/lib/db/client";
 import { buildPatientCalendar } from "@/lib/ics/patient-feed";
-import { closeRedis } from "@/lib/redis/client";
-import { units } from "@/lib/redis/keys";
+import { closeRedis, sessionRedis } from "@/lib/redis/client";
+import { keys, units } from "@/lib/redis/keys";
+import { scheduleCandidates } from "@/lib/reminders/schedule";
 import { createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
 import { createEvent } from "./create-event";
 import { feedQueryFromSearchParams } from "./feed-query";
@@ -128,6 +130,39 @@ describe("occurrence statuses", () => {
       ["2032-09-06", "confirmed"],
       ["2032-09-13", "booked"],
     ]);
+  });
+
+  it("puts every status change into the audit trail, without the cancellation's reason", async () => {
+    const single = await createEvent(staff(), { title: "Audited", start: "2030-10-21T09:00:00-04:00", end: "2030-10-21T09:30:00-04:00", timeZone: TZ, patientIds: [patient(1)], allowConflicts: true });
+    await setStatusAudited(staff(), single.id, { status: "cancelled", reason: "Private matter" }, "203.0.113.7");
+    // The entry is in the audit stream (or already moved to Postgres by a consumer).
+    const streamed = ((await sessionRedis().xrevrange(keys.auditStream(), "+", "-", "COUNT", 500)) as [string, string[]][])
+      .map(([, fields]) => JSON.parse(fields[1]!) as { action: string; eventId: string; patientIds: string[]; ip: string; details: Record<string, unknown> })
+      .filter((e) => e.eventId === single.id);
+    const stored = await db().$sql<{ action: string; eventId: string; patientIds: string[]; ip: string; details: Record<string, unknown> }[]>`
+      SELECT action, event_id AS "eventId", patient_ids AS "patientIds", ip, details FROM audit_log WHERE event_id = ${single.id}`;
+    const entries = [...streamed, ...stored.map((r) => ({ ...r }))];
+    expect(entries).toEqual([
+      expect.objectContaining({ action: "event.status", patientIds: [patient(1)], ip: "203.0.113.7", details: expect.objectContaining({ status: "cancelled", previous: "booked" }) }),
+    ]);
+    expect(JSON.stringify(entries)).not.toContain("Private matter");
+  });
+
+  it("reminds nobody of a cancelled occurrence", async () => {
+    await db().$sql`UPDATE patients SET email = ${`p3-${org.tag}@example.test`} WHERE id = ${patient(2)}`;
+    const start = new Date(Date.now() + 3 * 3_600_000);
+    const soon = await createEvent(staff(), {
+      title: "Soon",
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 1_800_000).toISOString(),
+      timeZone: TZ,
+      patientIds: [patient(2)],
+      allowConflicts: true,
+    });
+    const due = () => scheduleCandidates(org.id, Date.now(), 86_400_000, soon.id);
+    expect((await due()).length).toBeGreaterThan(0);
+    await setOccurrenceStatus(staff(), soon.id, { status: "cancelled", reason: "Clinic flooded" });
+    expect(await due()).toEqual([]);
   });
 
   it("keeps who changed what, and checks its input", async () => {
