@@ -5,6 +5,8 @@ import type { Role } from "@/lib/auth/actor";
 const STAFF_LINKS = [
   { href: "/calendar", label: "Calendar" },
   { href: "/cohorts", label: "Cohorts" },
+  { href: "/day-sheet", label: "Day sheet" },
+  { href: "/reports", label: "Reports" },
 ];
 
 interface AppHeaderProps {
@@ -21,7 +23,13 @@ function linksFor(nav: AppHeaderProps["nav"], role: Role | undefined) {
   const links = nav === "staff" || role === "admin" || role === "staff" ? [...STAFF_LINKS] : [];
   if (role === "patient") links.push({ href: "/my-calendar", label: "My calendar" });
   if (role === "admin") {
-    links.push({ href: "/admin/users", label: "Users" }, { href: "/admin/audit", label: "Audit log" }, { href: "/admin/reminders", label: "Reminders" }, { href: "/admin/system", label: "System" });
+    links.push(
+      { href: "/clinic", label: "Clinic setup" },
+      { href: "/admin/users", label: "Users" },
+      { href: "/admin/audit", label: "Audit log" },
+      { href: "/admin/reminders", label: "Reminders" },
+      { href: "/admin/system", label: "System" },
+    );
   }
   if (role) links.push({ href: "/account", label: "Account" });
   return links;
