@@ -24,6 +24,11 @@ const schema = z
       .transform((v) => v === "1" || v === "true"),
     CACHE_MODE: z.enum(["on", "off"], { message: "CACHE_MODE must be on or off" }).default("on"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** `1` only under `npm run bench`: enables the benchmark's floor route (`/api/bench/floor`). */
+    BENCH_MODE: z
+      .enum(["0", "1", ""], { message: "BENCH_MODE must be 1 or unset" })
+      .default("")
+      .transform((v) => v === "1"),
   })
   .transform((raw) => {
     return {
