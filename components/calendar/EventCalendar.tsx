@@ -31,7 +31,7 @@ export default function EventCalendar({ timeZone, initialView }: EventCalendarPr
   );
   return (
     <section className="calendar-shell" aria-label="Appointments calendar">
-      <p className="calendar-status" role="status" aria-live="polite">
+      <p className="calendar-status" role="status" aria-live="polite" aria-label="Calendar status">
         {status}
       </p>
       <FullCalendar

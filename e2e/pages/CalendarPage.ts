@@ -28,6 +28,7 @@ export class CalendarPage {
 
   async waitForLoaded() {
     await expect(this.calendar).toBeVisible();
-    await expect(this.page.getByRole("status")).not.toHaveText(/Loading/);
+    // FullCalendar has a status region of its own ("No events to display"): name ours.
+    await expect(this.page.getByRole("status", { name: "Calendar status" })).not.toHaveText(/Loading/);
   }
 }

@@ -4,21 +4,8 @@ import { AppError } from "@/lib/errors";
 import { createTestCohort, createTestEvent, createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
 import { feedQueryFromSearchParams } from "./feed-query";
 import { listOccurrencesJson } from "./list-occurrences";
+import type { FeedOccurrence } from "./types";
 
-interface FeedItem {
-  id: string;
-  eventId: string;
-  title: string;
-  start: string;
-  end: string;
-  allDay: boolean;
-  timeZone: string;
-  patientIds: string[];
-  recurring: boolean;
-  rrule?: string;
-  originalStart: string;
-  version: number;
-}
 
 let org: TestOrganization;
 let other: TestOrganization;
@@ -45,12 +32,12 @@ beforeAll(async () => {
 
 afterAll(closeDb);
 
-async function feed(actor: TestOrganization["staff"]["actor"], query: string): Promise<FeedItem[]> {
+async function feed(actor: TestOrganization["staff"]["actor"], query: string): Promise<FeedOccurrence[]> {
   const body = await listOccurrencesJson(actor, feedQueryFromSearchParams(new URLSearchParams(query)));
-  return JSON.parse(body.toString()) as FeedItem[];
+  return JSON.parse(body.toString()) as FeedOccurrence[];
 }
 
-const titles = (items: FeedItem[]) => items.map((i) => i.title);
+const titles = (items: FeedOccurrence[]) => items.map((i) => i.title);
 
 describe("listOccurrencesJson", () => {
   it("gives staff their whole organisation in start order, and nothing of another", async () => {

@@ -17,16 +17,8 @@ export function requireScope<S extends string>(scope: S | undefined, occurrenceS
 
 /** Checks that `originalStart` is a live (not cancelled) occurrence of the series; 404 otherwise. */
 export function assertOccurrence(loaded: LoadedEvent, originalStart: Date): void {
-  const { event } = loaded;
-  const at = originalStart.getTime();
-  const slots = expandOccurrences(
-    { rrule: event.rrule, start: event.startAt, end: event.endAt, timeZone: event.timeZone, allDay: event.allDay },
-    originalStart,
-    new Date(at + 1),
-    { limit: 10 },
-  );
-  const cancelled = loaded.exceptions.some((x) => x.cancelled && x.originalStart.getTime() === at);
-  if (cancelled || !slots.some((slot) => slot.originalStart.getTime() === at)) throw notFound("Occurrence");
+  const cancelled = loaded.exceptions.some((x) => x.cancelled && x.originalStart.getTime() === originalStart.getTime());
+  if (cancelled || !isOccurrenceOf(loaded.event, originalStart)) throw notFound("Occurrence");
 }
 
 /** Whether `originalStart` is an occurrence of the (possibly changed) series: exceptions elsewhere go. */

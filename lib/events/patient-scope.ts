@@ -5,26 +5,61 @@ import { notFound } from "@/lib/errors";
 import type { FeedQuery } from "./feed-query";
 
 /**
- * The patient ids a staff query is about, checked against the actor's organisation; undefined means the
+ * Which patients a staff query is about, checked against the actor's organisation; undefined means the
  * whole organisation. Foreign or unknown ids are "not found": another organisation's ids never show.
+ *
+ * Both answers are remembered in process so a calendar read does not cost a Postgres query: a patient
+ * belongs to one organisation for good (patients are archived, never moved or deleted), so a confirmed
+ * id stays confirmed; cohort membership changes, so it is kept briefly and dropped by `forgetCohort`.
  */
+const COHORT_TTL_MS = 30_000;
+const MAX_ORGS = 1000;
+
+const globalForScope = globalThis as unknown as {
+  cohortPatientsByOrg?: Map<string, Set<string>>;
+  cohortMembers?: Map<string, { members: string[]; expires: number }>;
+};
+const knownPatients = () => (globalForScope.cohortPatientsByOrg ??= new Map());
+const cohortMembers = () => (globalForScope.cohortMembers ??= new Map());
+
 export async function resolvePatientScope(actor: Actor, query: FeedQuery): Promise<string[] | undefined> {
-  const sql = db().$sql;
-  if (query.cohortId) {
-    const rows = await sql<{ found: boolean; members: string[] | null }[]>`
-      SELECT true AS found, array_agg(m.patient_id) FILTER (WHERE m.patient_id IS NOT NULL) AS members
-      FROM cohorts c LEFT JOIN cohort_members m ON m.cohort_id = c.id
-      WHERE c.id = ${query.cohortId} AND c.org_id = ${actor.orgId}
-      GROUP BY c.id`;
-    if (!rows[0]) throw notFound("Cohort");
-    return rows[0].members ?? [];
-  }
+  if (query.cohortId) return membersOf(actor.orgId, query.cohortId);
   if (query.patientIds) {
-    if (query.patientIds.length === 0) return [];
-    const [row] = await sql<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM patients WHERE org_id = ${actor.orgId} AND id = ANY(${query.patientIds}::uuid[])`;
-    if ((row?.n ?? 0) !== query.patientIds.length) throw notFound("Patient");
+    await assertOwnPatients(actor.orgId, query.patientIds);
     return query.patientIds;
   }
   return undefined;
+}
+
+async function assertOwnPatients(orgId: string, patientIds: string[]): Promise<void> {
+  const known = knownPatients().get(orgId) ?? new Set<string>();
+  const unknown = patientIds.filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  const rows = await db().$sql<{ id: string }[]>`
+    SELECT id FROM patients WHERE org_id = ${orgId} AND id = ANY(${unknown}::uuid[])`;
+  if (rows.length !== unknown.length) throw notFound("Patient");
+  if (!knownPatients().has(orgId) && knownPatients().size >= MAX_ORGS) knownPatients().clear();
+  knownPatients().set(orgId, known);
+  for (const row of rows) known.add(row.id);
+}
+
+async function membersOf(orgId: string, cohortId: string, now = Date.now()): Promise<string[]> {
+  const key = `${orgId}|${cohortId}`;
+  const cached = cohortMembers().get(key);
+  if (cached && cached.expires > now) return cached.members;
+  const rows = await db().$sql<{ members: string[] | null }[]>`
+    SELECT array_agg(m.patient_id) FILTER (WHERE m.patient_id IS NOT NULL) AS members
+    FROM cohorts c LEFT JOIN cohort_members m ON m.cohort_id = c.id
+    WHERE c.id = ${cohortId} AND c.org_id = ${orgId}
+    GROUP BY c.id`;
+  if (!rows[0]) throw notFound("Cohort");
+  const members = rows[0].members ?? [];
+  if (cohortMembers().size >= MAX_ORGS * 10) cohortMembers().clear();
+  cohortMembers().set(key, { members, expires: now + COHORT_TTL_MS });
+  return members;
+}
+
+/** Call after changing a cohort's members (this process answers with the new members at once). */
+export function forgetCohort(orgId: string, cohortId: string): void {
+  cohortMembers().delete(`${orgId}|${cohortId}`);
 }

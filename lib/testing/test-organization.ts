@@ -5,8 +5,8 @@ import { hashPassword } from "@/lib/auth/passwords";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { cohortMembers, cohorts, eventPatients, events, organizations, patients, users } from "@/lib/db/schema";
-import { horizonFrom } from "@/lib/events/horizon";
-import { materializeEvent } from "@/lib/events/materialize";
+import { rematerialize } from "@/lib/events/event-store";
+import { syncEventAfterCommit } from "@/lib/events/index/sync-event";
 
 /**
  * Creates an organisation of its own for one test (unit, integration or e2e), so tests never share or
@@ -81,12 +81,15 @@ export async function createTestCohort(orgId: string, name: string, patientIds: 
   return row!.id;
 }
 
-/** Inserts and materialises an event directly (bypassing the API) for tests that read. */
+/**
+ * Inserts an event without the API's validation and conflict checks (any time, any patients), then
+ * materialises and indexes it as the engine does, for tests that read.
+ */
 export async function createTestEvent(
   orgId: string,
   input: { title: string; start: Date; minutes?: number; patientIds: string[]; rrule?: string; timeZone?: string; allDay?: boolean; end?: Date },
 ): Promise<string> {
-  return db().transaction(async (tx) => {
+  const eventId = await db().transaction(async (tx) => {
     const [org] = await tx.select({ timeZone: organizations.timeZone }).from(organizations).where(eq(organizations.id, orgId));
     const [event] = await tx
       .insert(events)
@@ -98,10 +101,13 @@ export async function createTestEvent(
         allDay: input.allDay ?? false,
         timeZone: input.timeZone ?? org!.timeZone,
         rrule: input.rrule ?? null,
+        revision: 0,
       })
       .returning();
     await tx.insert(eventPatients).values(input.patientIds.map((patientId) => ({ eventId: event!.id, patientId })));
-    await materializeEvent(tx, event!, input.patientIds, [], horizonFrom(new Date()));
+    await rematerialize(tx, { event: event!, patientIds: input.patientIds, exceptions: [] });
     return event!.id;
   });
+  await syncEventAfterCommit(orgId, eventId);
+  return eventId;
 }

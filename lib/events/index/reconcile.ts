@@ -15,6 +15,7 @@ export async function reconcileOutbox({ olderThanMs = 2000, limit = 200 } = {}):
   let synced = 0;
   for (const row of rows) {
     if (await syncEvent(row.org_id, row.event_id)) synced += 1;
+    // Other instances (and this one) drop their hot windows when the publication arrives.
   }
   return synced;
 }

@@ -4,6 +4,7 @@ import { logger } from "@/lib/logger";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
+import { hotWindows } from "../hot-windows";
 import type { LiveUpdate } from "../types";
 import { epochMs, occurrenceJson } from "../occurrence-json";
 
@@ -20,12 +21,12 @@ interface OutboxRow {
  * so the write path calls it right after a commit and the reconciler calls it for whatever is left.
  * Returns false when there was nothing to do.
  */
-export async function syncEvent(orgId: string, eventId: string): Promise<boolean> {
+export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpdate | null> {
   const sql = db().$sql;
   // Outbox rows first, state second: the state read is then at least as new as every row it clears.
   const pending = await sql<OutboxRow[]>`
     SELECT id::text, version, deleted, previous FROM index_outbox WHERE event_id = ${eventId} ORDER BY id`;
-  if (pending.length === 0) return false;
+  if (pending.length === 0) return null;
 
   const [state] = await sql<{ revision: number; version: number; time_zone: string; max_ms: string }[]>`
     SELECT e.revision, e.version, org.time_zone, org.max_occurrence_ms::text AS max_ms
@@ -36,7 +37,7 @@ export async function syncEvent(orgId: string, eventId: string): Promise<boolean
         SELECT time_zone, max_occurrence_ms::text AS max_ms FROM organizations WHERE id = ${orgId}`;
   if (!orgRow) {
     await sql`DELETE FROM index_outbox WHERE event_id = ${eventId}`;
-    return true;
+    return null;
   }
 
   const members = state
@@ -74,14 +75,20 @@ export async function syncEvent(orgId: string, eventId: string): Promise<boolean
 
   const lastId = pending[pending.length - 1]!.id;
   await sql`DELETE FROM index_outbox WHERE event_id = ${eventId} AND id <= ${lastId}`;
-  return true;
+  return update;
 }
 
-/** After a commit: write through now; on failure the outbox keeps the work for the reconciler. */
+/**
+ * After a commit: write through now; on failure the outbox keeps the work for the reconciler. This
+ * instance's hot windows are dropped here and now (not when its own publication comes back), so the
+ * writer's next read is never stale.
+ */
 export async function syncEventAfterCommit(orgId: string, eventId: string): Promise<void> {
   try {
-    await syncEvent(orgId, eventId);
+    const update = await syncEvent(orgId, eventId);
+    if (update) hotWindows().invalidate(orgId, update.patientIds);
   } catch (error) {
+    hotWindows().invalidateOrg(orgId);
     logger().warn({ err: error, eventId }, "index write-through failed; the reconciler will retry");
   }
 }
