@@ -40,6 +40,8 @@ export interface GenerateOptions {
   patientUsers: number;
   /** VACUUM (ANALYZE) the tables afterwards (what autovacuum would have done on a live database). */
   vacuum?: boolean;
+  /** Told how long each statement took. */
+  onStep?: (step: string, ms: number) => void;
 }
 
 export interface GenerateResult {
@@ -54,6 +56,7 @@ export interface GenerateResult {
 }
 
 export const GROUP_EVERY = 50;
+export const GROUP_TITLE = "Group session";
 export const GROUP_SIZE = 10;
 export const COHORT_SIZE = 100;
 /** lib/events/horizon.ts HORIZON_WEEKS, in seconds (kept here so the generator needs no server module). */
@@ -82,7 +85,8 @@ export function seedOrganizations(): BenchOrganizationSpec[] {
 const FIRST = ["Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jonas", "Keiko", "Liam", "Maya", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wes", "Xia", "Yusuf", "Zoe"];
 const LAST = ["Adams", "Baker", "Costa", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ivanova", "Jensen", "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Patel", "Quist", "Rossi", "Schmidt", "Tanaka"];
 const COLORS = ["#1a73e8", "#d93025", "#188038", "#e37400", "#9334e6", "#007b83", "#b31412", "#3949ab", "#c2185b", "#5f6368", "#0b8043", "#8e24aa"];
-const TITLES = ["Physiotherapy", "Check-in", "Nurse review", "Counselling", "Medication review", "Cardiology follow-up", "Dietitian", "Occupational therapy"];
+/** Appointment titles (the browser measurement finds appointments on screen by them). */
+export const TITLES = ["Physiotherapy", "Check-in", "Nurse review", "Counselling", "Medication review", "Cardiology follow-up", "Dietitian", "Occupational therapy"];
 
 /** Deletes the organisations `generate` made with this prefix (everything else cascades). */
 export async function deleteGenerated(sql: Sql, slugPrefix: string): Promise<void> {
@@ -97,6 +101,12 @@ export async function generate(sql: Sql, options: GenerateOptions): Promise<Gene
   const now = options.now.toISOString();
   const started = Date.now();
 
+  const timed = async <T>(step: string, run: () => Promise<T>): Promise<T> => {
+    const at = Date.now();
+    const out = await run();
+    options.onStep?.(step, Date.now() - at);
+    return out;
+  };
   const counts = await sql.begin(async (tx) => {
     // Consistent by construction: skip the per-row foreign-key triggers when allowed (superuser).
     const [role] = await tx<{ super: boolean }[]>`SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user`;
@@ -112,31 +122,31 @@ export async function generate(sql: Sql, options: GenerateOptions): Promise<Gene
         FROM (SELECT md5(k) AS h) s $$;
     `);
 
-    await tx`
+    await timed("organisations (temp)", () => tx`
       CREATE TEMP TABLE bench_org ON COMMIT DROP AS
       SELECT o.i, pg_temp.bench_uuid(${seed} || ':org:' || o.i) AS id, ${slugPrefix} || '-' || o.i AS slug,
              o.name, o.tz, o.patients,
              pg_temp.bench_uuid(${seed} || ':staff:' || o.i) AS staff_id,
              coalesce(${options.anchor ?? null}::date, date_trunc('week', ${now}::timestamptz AT TIME ZONE o.tz)::date) AS monday
-      FROM jsonb_to_recordset(${JSON.stringify(orgs)}::jsonb) AS o(i int, patients int, tz text, name text)`;
-    await tx`
+      FROM jsonb_to_recordset(${JSON.stringify(orgs)}::text::jsonb) AS o(i int, patients int, tz text, name text)`);
+    await timed("organizations", () => tx`
       INSERT INTO organizations (id, name, slug, time_zone)
-      SELECT id, name, slug, tz FROM bench_org ORDER BY i`;
+      SELECT id, name, slug, tz FROM bench_org ORDER BY i`);
 
-    await tx`
+    await timed("patients (temp)", () => tx`
       CREATE TEMP TABLE bench_patient ON COMMIT DROP AS
       SELECT o.i AS org_i, p, pg_temp.bench_uuid(${seed} || ':patient:' || o.i || ':' || p) AS id, o.id AS org_id, o.slug
-      FROM bench_org o, generate_series(0, o.patients - 1) AS p`;
-    await tx`
+      FROM bench_org o, generate_series(0, o.patients - 1) AS p`);
+    await timed("patients", () => tx`
       INSERT INTO patients (id, org_id, external_id, name, date_of_birth, color)
       SELECT id, org_id, slug || '-' || lpad(p::text, 5, '0'),
              (${FIRST}::text[])[1 + pg_temp.bench_hash(${seed} || ':first:' || id) % ${FIRST.length}] || ' '
                || (${LAST}::text[])[1 + pg_temp.bench_hash(${seed} || ':last:' || id) % ${LAST.length}],
              (date '1940-01-01' + (pg_temp.bench_hash(${seed} || ':born:' || id) % 25000)::int)::date,
              (${COLORS}::text[])[1 + p % ${COLORS.length}]
-      FROM bench_patient ORDER BY org_i, p`;
+      FROM bench_patient ORDER BY org_i, p`);
 
-    await tx`
+    await timed("users", () => tx`
       INSERT INTO users (id, org_id, email, name, role, password_hash, patient_id)
       SELECT staff_id, id, 'staff@' || slug || '.test', 'Bench staff ' || i, 'staff'::user_role, ${options.passwordHash}, NULL::uuid FROM bench_org
       UNION ALL
@@ -144,20 +154,20 @@ export async function generate(sql: Sql, options: GenerateOptions): Promise<Gene
              ${options.passwordHash}, NULL::uuid FROM bench_org
       UNION ALL
       SELECT pg_temp.bench_uuid(${seed} || ':user:' || id), org_id, 'patient' || p || '@' || slug || '.test', 'Bench patient ' || p,
-             'patient'::user_role, ${options.passwordHash}, id FROM bench_patient WHERE p < ${options.patientUsers}`;
+             'patient'::user_role, ${options.passwordHash}, id FROM bench_patient WHERE p < ${options.patientUsers}`);
 
-    await tx`
+    await timed("cohorts", () => tx`
       INSERT INTO cohorts (id, org_id, name)
       SELECT pg_temp.bench_uuid(${seed} || ':cohort:' || o.i || ':' || c), o.id, 'Cohort ' || lpad((c + 1)::text, 3, '0')
-      FROM bench_org o, generate_series(0, o.patients / ${COHORT_SIZE} - 1) AS c`;
-    await tx`
+      FROM bench_org o, generate_series(0, o.patients / ${COHORT_SIZE} - 1) AS c`);
+    await timed("cohort_members", () => tx`
       INSERT INTO cohort_members (cohort_id, patient_id)
       SELECT pg_temp.bench_uuid(${seed} || ':cohort:' || p.org_i || ':' || (p.p / ${COHORT_SIZE})), p.id
       FROM bench_patient p JOIN bench_org o ON o.i = p.org_i
-      WHERE p.p < (o.patients / ${COHORT_SIZE}) * ${COHORT_SIZE}`;
+      WHERE p.p < (o.patients / ${COHORT_SIZE}) * ${COHORT_SIZE}`);
 
     // The series: two per patient on distinct weekdays, and one group session per GROUP_EVERY patients.
-    await tx`
+    await timed("series (temp)", () => tx`
       CREATE TEMP TABLE bench_series ON COMMIT DROP AS
       WITH individual AS (
         SELECT p.org_i, p.org_id, 'p:' || p.org_i || ':' || p.p || ':' || k AS key, ARRAY[p.id] AS patient_ids, false AS grp,
@@ -175,53 +185,53 @@ export async function generate(sql: Sql, options: GenerateOptions): Promise<Gene
         SELECT *, pg_temp.bench_hash(${seed} || ':h:' || key) AS h FROM (SELECT * FROM individual UNION ALL SELECT * FROM grp) u
       )
       SELECT pg_temp.bench_uuid(${seed} || ':event:' || s.key) AS id, s.org_i, s.org_id, o.tz, o.staff_id, s.patient_ids,
-             CASE WHEN s.grp THEN 'Group session' ELSE (${TITLES}::text[])[1 + s.h % ${TITLES.length}] END AS title,
+             CASE WHEN s.grp THEN ${GROUP_TITLE} ELSE (${TITLES}::text[])[1 + s.h % ${TITLES.length}] END AS title,
              CASE WHEN NOT s.grp AND s.h / 7 % 4 = 0 THEN 'Bring your medication list.' END AS description,
              CASE WHEN s.grp THEN 'Hall ' || (1 + s.h / 11 % 3) ELSE 'Room ' || (1 + s.h / 11 % 24) END AS location,
              o.monday - ${weeksBefore * 7}::int + s.dow::int AS first_date,
              time '08:00' + (s.h / 13 % 40) * interval '15 minutes' AS local_time,
              make_interval(mins => CASE WHEN s.grp THEN 60 ELSE (ARRAY[30, 45, 60])[1 + s.h / 17 % 3] END) AS duration,
              'FREQ=WEEKLY;BYDAY=' || (ARRAY['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])[1 + s.dow::int] || ';COUNT=' || ${weeks}::int AS rrule
-      FROM s JOIN bench_org o ON o.i = s.org_i`;
-    await tx`
+      FROM s JOIN bench_org o ON o.i = s.org_i`);
+    await timed("series columns", () => tx`
       ALTER TABLE bench_series ADD COLUMN start_at timestamptz, ADD COLUMN materialized_until timestamptz,
-        ADD COLUMN series_end timestamptz`;
-    await tx`
+        ADD COLUMN series_end timestamptz`);
+    await timed("series start/end", () => tx`
       UPDATE bench_series SET start_at = (first_date + local_time) AT TIME ZONE tz,
-        series_end = ((first_date + ${(weeks - 1) * 7}::int) + local_time) AT TIME ZONE tz + duration`;
-    await tx`
+        series_end = ((first_date + ${(weeks - 1) * 7}::int) + local_time) AT TIME ZONE tz + duration`);
+    await timed("series horizon", () => tx`
       UPDATE bench_series SET materialized_until = greatest(
-        ${now}::timestamptz + make_interval(secs => ${HORIZON_SECONDS}), start_at + make_interval(secs => 28 * 86400))`;
+        ${now}::timestamptz + make_interval(secs => ${HORIZON_SECONDS}), start_at + make_interval(secs => 28 * 86400))`);
 
     // Created in series order, as the API would: the heap is not clustered by time (no flattering of Postgres).
-    await tx`
+    await timed("events", () => tx`
       INSERT INTO events (id, org_id, title, description, location, start_at, end_at, all_day, time_zone, rrule,
                           materialized_until, series_end, version, revision, created_by)
       SELECT id, org_id, title, description, location, start_at, start_at + duration, false, tz, rrule,
              materialized_until, series_end, 1, 1, staff_id
-      FROM bench_series ORDER BY org_i, id`;
-    await tx`
+      FROM bench_series ORDER BY org_i, id`);
+    await timed("event_patients", () => tx`
       INSERT INTO event_patients (event_id, patient_id)
-      SELECT s.id, p.patient_id FROM bench_series s, unnest(s.patient_ids) AS p(patient_id) ORDER BY s.org_i, s.id`;
-    const occurrences = await tx`
+      SELECT s.id, p.patient_id FROM bench_series s, unnest(s.patient_ids) AS p(patient_id) ORDER BY s.org_i, s.id`);
+    const occurrences = await timed("occurrences", () => tx`
       INSERT INTO occurrences (org_id, event_id, original_start, start_at, end_at, all_day, time_zone, title, description,
                                location, patient_ids, recurring, rrule, version)
       SELECT s.org_id, s.id, x.at, x.at, x.at + s.duration, false, s.tz, s.title, s.description, s.location, s.patient_ids,
              true, s.rrule, 1
       FROM (SELECT * FROM bench_series ORDER BY org_i, id) s, generate_series(0, ${weeks - 1}::int) AS w,
            LATERAL (SELECT ((s.first_date + 7 * w) + s.local_time) AT TIME ZONE s.tz AS at) x
-      WHERE x.at < s.materialized_until`;
-    const links = await tx`
+      WHERE x.at < s.materialized_until`);
+    const links = await timed("occurrence_patients", () => tx`
       INSERT INTO occurrence_patients (patient_id, start_at, event_id, original_start)
       SELECT p.patient_id, x.at, s.id, x.at
       FROM (SELECT * FROM bench_series ORDER BY org_i, id) s, generate_series(0, ${weeks - 1}::int) AS w,
            LATERAL (SELECT ((s.first_date + 7 * w) + s.local_time) AT TIME ZONE s.tz AS at) x,
            unnest(s.patient_ids) AS p(patient_id)
-      WHERE x.at < s.materialized_until`;
-    await tx`
+      WHERE x.at < s.materialized_until`);
+    await timed("max_occurrence_ms", () => tx`
       UPDATE organizations org SET max_occurrence_ms = m.longest
       FROM (SELECT org_id, max(extract(epoch FROM duration) * 1000)::bigint AS longest FROM bench_series GROUP BY org_id) m
-      WHERE org.id = m.org_id`;
+      WHERE org.id = m.org_id`);
 
     const [totals] = await tx<{ organizations: number; patients: number; events: number }[]>`
       SELECT (SELECT count(*) FROM bench_org)::int AS organizations, (SELECT count(*) FROM bench_patient)::int AS patients,

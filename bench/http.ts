@@ -25,7 +25,21 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets:
 /** Host name the app's cookies and Origin checks expect (NEXTAUTH_URL is http://localhost:PORT). */
 export const hostOf = (port: number) => `localhost:${port}`;
 
-export function send(target: Target, keepBody = true): Promise<Reply> {
+/**
+ * One request. A keep-alive socket the server closed while idle (Node's keepAliveTimeout) fails before
+ * any answer: that attempt is repeated once on a fresh socket, and only the second attempt is timed.
+ */
+export async function send(target: Target, keepBody = true): Promise<Reply> {
+  try {
+    return await attempt(target, keepBody);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ECONNRESET" && code !== "EPIPE" && !/socket hang up/.test((error as Error).message)) throw error;
+    return attempt(target, keepBody);
+  }
+}
+
+function attempt(target: Target, keepBody: boolean): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const body = target.body === undefined ? undefined : Buffer.isBuffer(target.body) ? target.body : Buffer.from(target.body);

@@ -6,9 +6,27 @@
  *   (loaded on the command line) to count the app's queries per request. State in `.data/bench/pg`.
  * - Redis: the same redis-server, as a cache (no persistence). State in `.data/bench/redis`.
  */
+import { spawn, type SpawnOptions } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { exec, fail, isPortFree, isRoot, querySync, tail, waitFor, which, aptInstall, pidAlive } from "../scripts/lib/util.mjs";
+import { aptInstall, isPortFree, isRoot, pidAlive, querySync, tail, waitFor, which } from "../scripts/lib/util.mjs";
+
+const fail = (message: string): never => {
+  throw new Error(message);
+};
+
+/** Runs a command to its end; never rejects on a non-zero exit. */
+function exec(cmd: string, args: string[], options: SpawnOptions = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
 
 export interface BenchServices {
   pgPort: number;
@@ -60,21 +78,32 @@ async function asPostgresUser(dir: string, bins: Binaries): Promise<{ uid?: numb
 
 export async function startServices(options: { dataDir: string; pgPort: number; redisPort: number; log: (line: string) => void }): Promise<BenchServices> {
   const { dataDir, pgPort, redisPort, log } = options;
+  const pgDir = path.join(dataDir, "pg");
+  const pgData = path.join(pgDir, "data");
+  const redisDir = path.join(dataDir, "redis");
+  const redisPidFile = path.join(redisDir, "redis.pid");
+  fs.mkdirSync(pgDir, { recursive: true });
+  fs.mkdirSync(redisDir, { recursive: true });
+  const bins = await pgBinaries();
+  const user = await asPostgresUser(pgDir, bins);
+
+  // Servers of an earlier, interrupted run (or --keep-services) are ours: our data directories.
+  const pidFile = path.join(pgData, "postmaster.pid");
+  if (fs.existsSync(pidFile)) {
+    log("stopping the benchmark's Postgres left from an earlier run");
+    await exec(bins.pg_ctl, ["stop", "-D", pgData, "-m", "fast", "-w", "-t", "30"], { ...user, cwd: pgDir });
+  }
+  const leftover = Number(fs.existsSync(redisPidFile) ? fs.readFileSync(redisPidFile, "utf8").trim() : 0);
+  if (leftover && pidAlive(leftover) && fs.readFileSync(`/proc/${leftover}/cmdline`, "utf8").includes("redis-server")) {
+    log("stopping the benchmark's Redis left from an earlier run");
+    process.kill(leftover, "SIGTERM");
+    await waitFor(() => !pidAlive(leftover), { timeoutMs: 10_000 });
+  }
   for (const [port, name] of [[pgPort, "BENCH_PG_PORT"], [redisPort, "BENCH_REDIS_PORT"]] as const) {
     if (!(await isPortFree(port))) fail(`port ${port} (${name}, for the benchmark's own server) is in use: set ${name} to a free port`);
   }
 
   // Postgres
-  const pgDir = path.join(dataDir, "pg");
-  const pgData = path.join(pgDir, "data");
-  fs.mkdirSync(pgDir, { recursive: true });
-  const bins = await pgBinaries();
-  const user = await asPostgresUser(pgDir, bins);
-  const pidFile = path.join(pgData, "postmaster.pid");
-  if (fs.existsSync(pidFile)) {
-    // A previous run was interrupted: stop its server (it is ours: our data directory).
-    await exec(bins.pg_ctl, ["stop", "-D", pgData, "-m", "immediate", "-w", "-t", "30"], { ...user, cwd: pgDir });
-  }
   if (!fs.existsSync(path.join(pgData, "PG_VERSION"))) {
     fs.rmSync(pgData, { recursive: true, force: true });
     log(`initialising the benchmark's Postgres cluster in ${pgData}`);
@@ -94,12 +123,9 @@ export async function startServices(options: { dataDir: string; pgPort: number; 
   };
 
   // Redis
-  const redisDir = path.join(dataDir, "redis");
-  fs.mkdirSync(redisDir, { recursive: true });
   let redisBin = which("redis-server");
   if (!redisBin && (await aptInstall(["redis-server"], log))) redisBin = which("redis-server");
   if (!redisBin) fail("redis-server is not installed (Debian/Ubuntu: apt-get install redis-server)");
-  const redisPidFile = path.join(redisDir, "redis.pid");
   const redisLog = path.join(redisDir, "redis.log");
   fs.rmSync(redisPidFile, { force: true });
   const redis = await exec(redisBin!, [
