@@ -3,7 +3,7 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Server-only packages with native or worker code must not be bundled.
-  serverExternalPackages: ["@node-rs/argon2", "pino", "ioredis", "postgres"],
+  serverExternalPackages: ["@node-rs/argon2", "pino", "ioredis", "postgres", "@touch4it/ical-timezones"],
   async headers() {
     return [
       {

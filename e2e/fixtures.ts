@@ -1,5 +1,6 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { closeDb } from "@/lib/db/client";
+import { closeRedis } from "@/lib/redis/client";
 import { createTestOrganization, type TestOrganization, type TestUser } from "@/lib/testing/test-organization";
 
 /** Signs in through next-auth's API (no typing of passwords): the page's context receives the cookie. */
@@ -28,6 +29,7 @@ export const test = base.extend<Fixtures, { database: void }>({
     async ({}, provide) => {
       await provide();
       await closeDb();
+      await closeRedis();
     },
     { scope: "worker" },
   ],

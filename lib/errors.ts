@@ -1,4 +1,4 @@
-import type { ZodError } from "zod";
+import type { ZodError, ZodType } from "zod";
 
 /** The one error type the domain throws; `lib/http/respond.ts` maps codes to HTTP statuses. */
 export type AppErrorCode =
@@ -36,3 +36,10 @@ export function describeZodError(error: ZodError): string {
 }
 
 export const invalidInput = (error: ZodError) => badRequest(describeZodError(error));
+
+/** Parses input at a boundary; a failure is a 400 that says what is wrong. */
+export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw invalidInput(parsed.error);
+  return parsed.data;
+}

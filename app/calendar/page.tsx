@@ -1,18 +1,27 @@
 import { AppHeader } from "@/components/AppHeader";
-import { CalendarLoader } from "@/components/calendar/CalendarLoader";
+import { PlannerLoader } from "@/components/calendar/CalendarLoader";
+import { parsePlannerState } from "@/components/calendar/planner-state";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
+import { listCohorts } from "@/lib/cohorts/cohorts";
+import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
+
+const ACTIONS = { createEvent: createEventAction, updateEvent: updateEventAction, deleteEvent: deleteEventAction };
 
 export const dynamic = "force-dynamic";
 
-export default async function CohortCalendarPage() {
+interface PageProps {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export default async function CohortCalendarPage({ searchParams }: PageProps) {
   const actor = await requirePageActor(["admin", "staff"]);
-  const { userName, orgName } = await describeActor(actor);
+  const [{ userName, orgName }, cohorts, params] = await Promise.all([describeActor(actor), listCohorts(actor), searchParams]);
   return (
     <>
-      <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} />
+      <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" />
       <main>
-        <CalendarLoader timeZone={actor.timeZone} initialView="timeGridWeek" />
+        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} />
       </main>
     </>
   );

@@ -1,18 +1,22 @@
 import { AppHeader } from "@/components/AppHeader";
-import { CalendarLoader } from "@/components/calendar/CalendarLoader";
+import { PersonalCalendarLoader } from "@/components/calendar/CalendarLoader";
+import { SubscribePanel } from "@/components/calendar/SubscribePanel";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
+import { calendarTokenIssuedAt } from "@/lib/ics/tokens";
+import { resetFeedLink } from "./actions";
 
 export const dynamic = "force-dynamic";
 
 export default async function MyCalendarPage() {
   const actor = await requirePageActor(["patient"]);
-  const { userName, orgName } = await describeActor(actor);
+  const [{ userName, orgName }, issuedAt] = await Promise.all([describeActor(actor), calendarTokenIssuedAt(actor)]);
   return (
     <>
-      <AppHeader title="My appointments" subtitle={`${userName} · ${orgName}`} />
-      <main>
-        <CalendarLoader timeZone={actor.timeZone} initialView="listWeek" />
+      <AppHeader title="My appointments" subtitle={`${userName} · ${orgName} · times in ${actor.timeZone}`} />
+      <main className="personal-layout">
+        <PersonalCalendarLoader timeZone={actor.timeZone} patientId={actor.patientId!} />
+        <SubscribePanel issuedAt={issuedAt?.toISOString() ?? null} resetFeedLink={resetFeedLink} />
       </main>
     </>
   );

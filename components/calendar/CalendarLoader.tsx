@@ -1,14 +1,23 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import type { EventCalendarProps } from "./EventCalendar";
+import type { CohortPlannerProps } from "./CohortPlanner";
+import type { PersonalCalendarProps } from "./PersonalCalendar";
 
 // FullCalendar fetches its feed as soon as it renders: it must not render during prerendering.
-const EventCalendar = dynamic(() => import("./EventCalendar"), {
-  ssr: false,
-  loading: () => <p className="calendar-status">Loading calendar…</p>,
-});
+const loading = () => (
+  <p className="calendar-status" role="status">
+    <span className="spinner" aria-hidden="true" />
+    Loading calendar…
+  </p>
+);
+const CohortPlanner = dynamic(() => import("./CohortPlanner"), { ssr: false, loading });
+const PersonalCalendar = dynamic(() => import("./PersonalCalendar"), { ssr: false, loading });
 
-export function CalendarLoader(props: EventCalendarProps) {
-  return <EventCalendar {...props} />;
+export function PlannerLoader(props: CohortPlannerProps) {
+  return <CohortPlanner {...props} />;
+}
+
+export function PersonalCalendarLoader(props: PersonalCalendarProps) {
+  return <PersonalCalendar {...props} />;
 }

@@ -1,3 +1,5 @@
+import { forbidden } from "@/lib/errors";
+
 export type Role = "admin" | "staff" | "patient";
 
 /** The acting user, as every data function receives it. */
@@ -14,3 +16,8 @@ export interface Actor {
 }
 
 export const isStaff = (actor: Actor) => actor.role === "admin" || actor.role === "staff";
+
+/** For work only clinic staff may do: a 403 for patients. */
+export function requireStaff(actor: Actor, message = "Only clinic staff can do that"): void {
+  if (!isStaff(actor)) throw forbidden(message);
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/auth/actor";
+import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { eventPatients, events } from "@/lib/db/schema";
 import { createEventSchema, parseInput, resolveTimes, validateRrule } from "./event-input";
@@ -7,12 +7,11 @@ import { assertPatientsInOrg, rematerialize } from "./event-store";
 import { findConflicts, schedulingConflict } from "./find-conflicts";
 import { toDetail } from "./get-event";
 import { syncEventAfterCommit } from "./index/sync-event";
-import { requireStaff } from "./require-staff";
 import type { EventDetail } from "./types";
 
 /** Creates a single event or a series (`POST /api/events`, the calendar's create action). */
 export async function createEvent(actor: Actor, input: unknown): Promise<EventDetail> {
-  requireStaff(actor);
+  requireStaff(actor, "Only clinic staff can change appointments");
   const data = parseInput(createEventSchema, input);
   const { startAt, endAt } = resolveTimes(data);
   const rrule = validateRrule(data.rrule);

@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import type { Actor } from "@/lib/auth/actor";
+import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { events } from "@/lib/db/schema";
 import { deleteEventSchema, parseInput } from "./event-input";
@@ -9,7 +9,6 @@ import { syncEventAfterCommit } from "./index/sync-event";
 import type { ExceptionRow } from "./materialize";
 import { assertOccurrence, requireScope } from "./occurrence-slot";
 import { truncateRruleBefore } from "./recurrence";
-import { requireStaff } from "./require-staff";
 
 export interface DeleteRequest {
   scope?: string;
@@ -22,7 +21,7 @@ export interface DeleteRequest {
  * (the series ends before it) or `all`.
  */
 export async function deleteEvent(actor: Actor, eventId: string, request: DeleteRequest): Promise<void> {
-  requireStaff(actor);
+  requireStaff(actor, "Only clinic staff can change appointments");
   const input = parseInput(deleteEventSchema, request);
   await db().transaction(async (tx) => {
     const loaded = await loadEventForUpdate(tx, actor.orgId, eventId);

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
-import { badRequest, invalidInput } from "@/lib/errors";
+import { badRequest } from "@/lib/errors";
+
+export { parseInput } from "@/lib/errors";
 import { isValidTimeZone, zonedInstant } from "@/lib/time/zones";
 import { parseRrule, RecurrenceError } from "./recurrence";
 
@@ -56,12 +58,6 @@ export const deleteEventSchema = z
     version: z.coerce.number().int().positive().optional(),
   })
   .strict();
-
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw invalidInput(parsed.error);
-  return parsed.data;
-}
 
 /** An instant given with an offset (timed events); null when the text is not one. */
 export function parseExactInstant(text: string): Date | null {

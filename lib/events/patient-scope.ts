@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import type { FeedQuery } from "./feed-query";
+import { hotWindows } from "./hot-windows";
 
 /**
  * Which patients a staff query is about, checked against the actor's organisation; undefined means the
@@ -12,7 +13,7 @@ import type { FeedQuery } from "./feed-query";
  * belongs to one organisation for good (patients are archived, never moved or deleted), so a confirmed
  * id stays confirmed; cohort membership changes, so it is kept briefly and dropped by `forgetCohort`.
  */
-const COHORT_TTL_MS = 30_000;
+export const COHORT_TTL_MS = 30_000;
 const MAX_ORGS = 1000;
 
 const globalForScope = globalThis as unknown as {
@@ -59,7 +60,11 @@ async function membersOf(orgId: string, cohortId: string, now = Date.now()): Pro
   return members;
 }
 
-/** Call after changing a cohort's members (this process answers with the new members at once). */
+/**
+ * Call after changing a cohort's members: this process answers with the new members at once (other
+ * instances within COHORT_TTL_MS, the age limit of their hot windows included).
+ */
 export function forgetCohort(orgId: string, cohortId: string): void {
   cohortMembers().delete(`${orgId}|${cohortId}`);
+  hotWindows().invalidateOrg(orgId);
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import type { Actor } from "@/lib/auth/actor";
+import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { events } from "@/lib/db/schema";
 import { badRequest } from "@/lib/errors";
@@ -22,7 +22,6 @@ import { syncEventAfterCommit } from "./index/sync-event";
 import type { EventRow, ExceptionRow } from "./materialize";
 import { assertOccurrence, isOccurrenceOf, requireScope } from "./occurrence-slot";
 import { splitRrule } from "./recurrence";
-import { requireStaff } from "./require-staff";
 import type { EventDetail } from "./types";
 
 type Patch = ReturnType<typeof parsePatch>;
@@ -34,7 +33,7 @@ const parsePatch = (input: unknown) => parseInput(patchEventSchema, input);
  * still exists are kept, moved along when the series' time changes).
  */
 export async function updateEvent(actor: Actor, eventId: string, input: unknown): Promise<EventDetail> {
-  requireStaff(actor);
+  requireStaff(actor, "Only clinic staff can change appointments");
   const patch = parsePatch(input);
   if ((patch.start === undefined) !== (patch.end === undefined)) throw badRequest("start and end must be changed together");
   if ((patch.allDay !== undefined || patch.timeZone !== undefined) && patch.start === undefined) {

@@ -1,0 +1,40 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { getActor } from "@/lib/auth/get-actor";
+import { addCohortMembers, createCohort, deleteCohort, removeCohortMembers, renameCohort } from "@/lib/cohorts/cohorts";
+import { AppError } from "@/lib/errors";
+
+export type ActionResult = { ok: true } | { ok: false; message: string };
+
+/** Thin: authenticate, let lib validate and scope, map domain errors into a message the form shows. */
+async function run(work: (actor: Awaited<ReturnType<typeof getActor>>) => Promise<unknown>): Promise<ActionResult> {
+  try {
+    await work(await getActor());
+    revalidatePath("/cohorts");
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+export async function createCohortAction(name: string) {
+  return run((actor) => createCohort(actor, { name }));
+}
+
+export async function renameCohortAction(cohortId: string, name: string) {
+  return run((actor) => renameCohort(actor, { cohortId, name }));
+}
+
+export async function deleteCohortAction(cohortId: string) {
+  return run((actor) => deleteCohort(actor, { cohortId }));
+}
+
+export async function addMembersAction(cohortId: string, patientIds: string[]) {
+  return run((actor) => addCohortMembers(actor, { cohortId, patientIds }));
+}
+
+export async function removeMembersAction(cohortId: string, patientIds: string[]) {
+  return run((actor) => removeCohortMembers(actor, { cohortId, patientIds }));
+}

@@ -1,0 +1,97 @@
+/**
+ * The browser's side of the JSON API: every failure becomes an ApiError whose message a person can act on
+ * (the server's own message for 400/404/409, a plain sentence for 401/403/429/503), never a silent drop.
+ */
+import type { FeedOccurrence } from "@/lib/events/types";
+import type { Selection } from "./planner-state";
+import { MAX_URL_PATIENTS } from "./planner-state";
+
+export interface PatientSummary {
+  id: string;
+  name: string;
+  color: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export function describeFailure(status: number, code: string, serverMessage: string | undefined, retryAfter: string | null): string {
+  if (status === 401) return "Your session has ended. Sign in again to continue.";
+  if (status === 403) return serverMessage ?? "You are not allowed to do that.";
+  if (status === 429) return `Too many requests. Try again in ${retryAfter ?? "a few"} seconds.`;
+  if (status === 503) return "The service is briefly unavailable. Try again in a moment.";
+  if (status >= 500) return "Something went wrong on our side. Try again.";
+  return serverMessage ?? `The request failed (${code}).`;
+}
+
+export async function apiFetch<T>(url: string, init?: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, headers: { "Content-Type": "application/json", ...init?.headers } });
+  } catch {
+    throw new ApiError(0, "network", "The server cannot be reached. Check your connection.");
+  }
+  if (response.ok) return (await response.json()) as T;
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  const code = body?.error?.code ?? "error";
+  const message = describeFailure(response.status, code, body?.error?.message, response.headers.get("Retry-After"));
+  throw new ApiError(response.status, code, message, body);
+}
+
+/** The occurrences of a selection in [start, end): GET for URL-sized selections, POST beyond. */
+export function fetchOccurrences(selection: Selection, start: string, end: string, timeZone: string): Promise<FeedOccurrence[]> {
+  if (selection.kind === "patients" && selection.patientIds.length === 0) return Promise.resolve([]);
+  if (selection.kind === "patients" && selection.patientIds.length > MAX_URL_PATIENTS) {
+    return apiFetch("/api/events/query", {
+      method: "POST",
+      body: JSON.stringify({ start, end, timeZone, patientIds: selection.patientIds }),
+    });
+  }
+  const params = new URLSearchParams({ start, end, timeZone });
+  if (selection.kind === "cohort") params.set("cohort", selection.cohortId);
+  if (selection.kind === "patients") params.set("patients", selection.patientIds.join(","));
+  return apiFetch(`/api/events?${params.toString()}`);
+}
+
+export interface PatientPage {
+  patients: PatientSummary[];
+  next: string | null;
+}
+
+export function searchPatients(q: string, options: { after?: string | null; cohortId?: string; limit?: number } = {}) {
+  const params = new URLSearchParams({ q });
+  if (options.after) params.set("after", options.after);
+  if (options.cohortId) params.set("cohort", options.cohortId);
+  if (options.limit) params.set("limit", String(options.limit));
+  return apiFetch<PatientPage>(`/api/patients?${params.toString()}`);
+}
+
+export async function lookupPatients(ids: string[]): Promise<PatientSummary[]> {
+  if (ids.length === 0) return [];
+  const { patients } = await apiFetch<{ patients: PatientSummary[] }>("/api/patients/lookup", {
+    method: "POST",
+    body: JSON.stringify({ ids }),
+  });
+  return patients;
+}
+
+/** Every member of a cohort (paged through; bounded, as a lanes view of more rows is not usable anyway). */
+export async function listCohortMembers(cohortId: string, max = 1000): Promise<PatientSummary[]> {
+  const out: PatientSummary[] = [];
+  let after: string | null = null;
+  do {
+    const page: PatientPage = await searchPatients("", { cohortId, after, limit: 500 });
+    out.push(...page.patients);
+    after = page.next;
+  } while (after && out.length < max);
+  return out.slice(0, max);
+}
