@@ -31,8 +31,9 @@ export interface BrowserOptions {
 
 /**
  * Page-side code, as text: functions compiled by tsx would carry its helpers into the page.
- * COUNT: appointments on screen, i.e. text nodes inside the calendar region that are exactly an appointment
- * title. LOADING: the calendar's status says it is loading.
+ * COUNT: appointments on screen, i.e. text nodes inside the calendar region that are an appointment title,
+ * alone or followed by " · " and the patients' names (as the cohort planner titles them). LOADING: the
+ * calendar's status says it is loading.
  */
 const COUNT = `((titles) => {
   const region = document.querySelector('[aria-label="Appointments calendar"]');
@@ -40,7 +41,7 @@ const COUNT = `((titles) => {
   const wanted = new Set(titles);
   const walker = document.createTreeWalker(region, NodeFilter.SHOW_TEXT);
   let n = 0;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) if (wanted.has((node.nodeValue || "").trim())) n += 1;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) if (wanted.has((node.nodeValue || "").trim().split(" · ")[0])) n += 1;
   return n;
 })`;
 const LOADING = `[...document.querySelectorAll('[role="status"]')].some((e) => /loading/i.test(e.textContent || ""))`;

@@ -135,13 +135,32 @@ async function redisInfo(section: string): Promise<Record<string, string>> {
   return Object.fromEntries(text.split("\r\n").filter((l) => l.includes(":")).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)]));
 }
 
-/** Statements the app's role ran so far (pg_stat_statements): all, and those reading occurrence data. */
+/**
+ * Statements the app's role ran so far (pg_stat_statements): all but the outbox reconciler's polling
+ * (background work, not per request), and those reading occurrence data.
+ */
 async function roleCalls(role: string): Promise<{ total: number; data: number }> {
   const [row] = await admin!<{ total: string; data: string }[]>`
-    SELECT coalesce(sum(s.calls), 0)::text AS total,
-           coalesce(sum(s.calls) FILTER (WHERE s.query ~ '\\m(occurrences|occurrence_patients)\\M'), 0)::text AS data
+    SELECT coalesce(sum(s.calls) FILTER (WHERE s.query !~ 'FROM index_outbox\s+WHERE created_at'), 0)::text AS total,
+           coalesce(sum(s.calls) FILTER (WHERE s.query ~ '\m(occurrences|occurrence_patients)\M'), 0)::text AS data
     FROM pg_stat_statements(false) s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = ${role}`;
   return { total: Number(row!.total), data: Number(row!.data) };
+}
+
+/** Per statement (query text) calls of a role so far, to say which statements a phase ran. */
+async function roleStatements(role: string): Promise<Map<string, number>> {
+  const rows = await admin!<{ query: string; calls: string }[]>`
+    SELECT regexp_replace(s.query, '\s+', ' ', 'g') AS query, sum(s.calls)::text AS calls
+    FROM pg_stat_statements(true) s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = ${role} GROUP BY 1`;
+  return new Map(rows.map((r) => [r.query, Number(r.calls)]));
+}
+
+function topStatements(before: Map<string, number>, after: Map<string, number>, n = 6): { calls: number; query: string }[] {
+  return [...after]
+    .map(([query, calls]) => ({ calls: calls - (before.get(query) ?? 0), query: query.length > 200 ? `${query.slice(0, 200)}…` : query }))
+    .filter((s) => s.calls > 0)
+    .sort((a, b) => b.calls - a.calls)
+    .slice(0, n);
 }
 
 const median = (values: number[]) => percentile(values, 0.5);
@@ -476,6 +495,7 @@ async function measureView(spec: ViewSpec, background: Record<string, number>) {
     cpuMsPerRequest: Object.fromEntries(modes.map((m) => [m, Object.fromEntries(Object.entries(cpu[m]).map(([k, v]) => [k, round(v / rps[m].requests, 3)]))])),
     samples: { cached: latency.cached.length, uncached: latency.uncached.length, floor: latency.floor.length },
     failures,
+    loadAverage: round(os.loadavg()[0]!, 2),
   };
   for (const mode of modes) {
     if (Object.keys(failures[mode]).length) say(`${spec.label} (${mode}): answers other than 200: ${JSON.stringify(failures[mode])} (left out of the latencies; see the server log)`);
@@ -554,6 +574,7 @@ async function mixedWorkload(dataset: Dataset, background: Record<string, number
   const metricsBefore = await appMetrics();
   const statsBefore = await redisInfo("stats");
   const callsBefore = await roleCalls(ROLES.cached);
+  const statementsBefore = await roleStatements(ROLES.cached);
   const started = Date.now();
   const mixed = await runMixed({
     readPort: appPort,
@@ -567,6 +588,7 @@ async function mixedWorkload(dataset: Dataset, background: Record<string, number
   });
   const seconds = (Date.now() - started) / 1000;
   const callsAfter = await roleCalls(ROLES.cached);
+  const statementsAfter = await roleStatements(ROLES.cached);
   const statsAfter = await redisInfo("stats");
   const metricsAfter = await appMetrics();
   const statements = Math.max(0, callsAfter.total - callsBefore.total - background[ROLES.cached]! * seconds);
@@ -603,7 +625,12 @@ async function mixedWorkload(dataset: Dataset, background: Record<string, number
       workers: profile.mixedWorkers,
       readInstance: appPort,
       writeInstance: appPort + 2,
-      postgres: { statementsOnReadInstance: Math.round(statements), occurrenceQueriesOnReadInstance: dataStatements, backgroundPerSecond: round(background[ROLES.cached]!, 2) },
+      postgres: {
+        statementsOnReadInstance: Math.round(statements),
+        occurrenceQueriesOnReadInstance: dataStatements,
+        backgroundPerSecond: round(background[ROLES.cached]!, 2),
+        topStatementsOnReadInstance: topStatements(statementsBefore, statementsAfter),
+      },
       hitRatioDefinition: "1 - (statements of the read instance that read occurrences or occurrence_patients) / reads: every read answered from Postgres or rehydrating the index runs at least one",
       redisKeyspace: { hits, misses },
       appMetrics: diffMetrics(metricsBefore, metricsAfter),
@@ -686,6 +713,7 @@ async function browser(session: Session, org: OrgInfo) {
     documentMs: round(median(runs.map((r) => r.documentMs)), 0),
     feedMs: round(median(runs.flatMap((r) => (r.feedMs === null ? [] : [r.feedMs]))), 0),
     events: runs[runs.length - 1]?.events,
+    feedRequestsPerNavigation: runs[runs.length - 1]?.feedUrls.length,
     runs,
     note: "Each navigation in a fresh browser context (no HTTP cache): from page.goto to the appointments on screen.",
   };
