@@ -87,13 +87,21 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 // ---- helpers --------------------------------------------------------------------------------------------
 
-function serverEnv(role: string, port: number, cacheMode: "on" | "off", secret: string): Record<string, string> {
+/** Where a dataset lives: its database and its Redis key prefix (two datasets can share the servers). */
+interface Store {
+  database: string;
+  prefix: string;
+}
+const MAIN: Store = { database: DATABASE, prefix: "bench:" };
+const SMALL: Store = { database: `${DATABASE}_100k`, prefix: "bench100k:" };
+
+function serverEnv(role: string, port: number, cacheMode: "on" | "off", secret: string, store: Store = MAIN): Record<string, string> {
   const url = services!.redisUrl;
   return {
-    DATABASE_URL: services!.pgUrl(DATABASE, role),
+    DATABASE_URL: services!.pgUrl(store.database, role),
     REDIS_URL: url,
     SESSION_REDIS_URL: url,
-    REDIS_KEY_PREFIX: "bench:",
+    REDIS_KEY_PREFIX: store.prefix,
     NEXTAUTH_SECRET: secret,
     NEXTAUTH_URL: `http://localhost:${port}`,
     CACHE_MODE: cacheMode,
@@ -106,13 +114,13 @@ function serverEnv(role: string, port: number, cacheMode: "on" | "off", secret: 
 }
 
 /** Runs bench/tasks.ts with the app's modules and environment; its `@@result` line, parsed. */
-async function task<T>(name: string, args: unknown): Promise<T> {
+async function task<T>(name: string, args: unknown, store: Store = MAIN): Promise<T> {
   const env = {
     ...process.env,
-    DATABASE_URL: services!.pgUrl(DATABASE),
+    DATABASE_URL: services!.pgUrl(store.database),
     REDIS_URL: services!.redisUrl,
     SESSION_REDIS_URL: services!.redisUrl,
-    REDIS_KEY_PREFIX: "bench:",
+    REDIS_KEY_PREFIX: store.prefix,
     NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
     CACHE_MODE: "on",
     LOG_LEVEL: "warn",
@@ -205,10 +213,15 @@ async function main() {
   results.dataset = dataset.summary;
   const load: Record<string, number> = { pgMs: dataset.pgMs, pgInsertMs: dataset.insertMs, pgVacuumMs: dataset.vacuumMs };
   results.load = load;
+  // The full run's scaling point: 10× less data in a database and key prefix of its own, served by two more
+  // instances, so that both sizes are measured alternately under the same conditions.
+  const withScaling = !quick && !argv.includes("--no-scaling") && scale === "1m";
+  const small = withScaling ? await loadDataset("100k", now, SMALL) : undefined;
 
   // 3. The index: FLUSHALL, then warm the whole dataset through the read path; memory per occurrence.
   const warmed = await warmIndex(dataset.range, "the whole dataset");
   load.indexMs = warmed.ms;
+  if (small) await warmIndex(small.range, "the 100k dataset (scaling)", SMALL, false);
   results.redisBytesPerOccurrence = round(warmed.bytes / dataset.summary.occurrences, 0);
   results.redisMemory = { usedMemoryDelta: warmed.bytes, bytesPerSetMember: round(warmed.bytes / (dataset.summary.occurrences + dataset.summary.occurrencePatients), 0), incompleteWindows: warmed.incomplete };
   const pgSize = await pgBytes();
@@ -224,6 +237,12 @@ async function main() {
   const uncachedServer = new AppServer({ name: "uncached", port: appPort + 1, logDir, env: serverEnv(ROLES.uncached, appPort + 1, "off", secret) });
   const writerServer = new AppServer({ name: "writer", port: appPort + 2, logDir, env: serverEnv(ROLES.writer, appPort + 2, "on", secret) });
   servers.push(cachedServer, uncachedServer, writerServer);
+  if (small) {
+    servers.push(
+      new AppServer({ name: "100k-cached", port: appPort + 3, logDir, env: serverEnv(ROLES.cached, appPort + 3, "on", secret, SMALL) }),
+      new AppServer({ name: "100k-uncached", port: appPort + 4, logDir, env: serverEnv(ROLES.uncached, appPort + 4, "off", secret, SMALL) }),
+    );
+  }
   const startMs = await Promise.all(servers.map((s) => s.start()));
   say(`app servers ready (${startMs.map((ms) => `${ms} ms`).join(", ")}); logs in ${path.relative(ROOT, logDir)}`);
 
@@ -257,6 +276,10 @@ async function main() {
   results.views = views;
   results.profile = profileRows;
 
+  // Scaling: the same requests at the other size, alternated with this size's.
+  results.scaling = await scaling(views, dataset.summary.occurrences, specs, small);
+  for (const server of servers.splice(3)) await server.stop();
+
   // 6. Writes, end to end.
   results.writes = await measureWrites(big, staff);
 
@@ -286,9 +309,6 @@ async function main() {
       results.browser = { error: (error as Error).message.split("\n")[0] };
     }
   }
-
-  // 10. Scaling: the same views at another size (the full run reloads 100k; --quick reports its one point).
-  results.scaling = await scaling(views, dataset.summary.occurrences, specs);
 
   for (const server of servers) await server.stop();
   results.machine = await machine(loadStart);
@@ -323,10 +343,10 @@ interface Dataset {
   range: { from: number; to: number };
 }
 
-async function loadDataset(size: ScaleName, now: Date): Promise<Dataset> {
-  say(`loading ${size}: dropping and creating database ${DATABASE}`);
-  await admin!.unsafe(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin!.unsafe(`CREATE DATABASE ${DATABASE}`);
+async function loadDataset(size: ScaleName, now: Date, store: Store = MAIN): Promise<Dataset> {
+  say(`loading ${size}: dropping and creating database ${store.database}`);
+  await admin!.unsafe(`DROP DATABASE IF EXISTS ${store.database} WITH (FORCE)`);
+  await admin!.unsafe(`CREATE DATABASE ${store.database}`);
   for (const role of Object.values(ROLES)) {
     const [exists] = await admin!`SELECT 1 FROM pg_roles WHERE rolname = ${role}`;
     if (!exists) await admin!.unsafe(`CREATE ROLE ${role} LOGIN SUPERUSER`);
@@ -335,6 +355,7 @@ async function loadDataset(size: ScaleName, now: Date): Promise<Dataset> {
   const generated = await task<{ organizations: number; patients: number; events: number; occurrences: number; occurrencePatients: number; insertMs: number; vacuumMs: number; migrateMs: number }>(
     "load",
     { scale: size, seed: SEED, now: now.toISOString(), password: PASSWORD, patientUsers: PATIENT_USERS },
+    store,
   );
   const pgMs = Date.now() - started;
   say(
@@ -342,7 +363,7 @@ async function loadDataset(size: ScaleName, now: Date): Promise<Dataset> {
       `${generated.occurrencePatients.toLocaleString("en-US")} occurrence_patients rows (inserts ${(generated.insertMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${(generated.vacuumMs / 1000).toFixed(1)} s)`,
   );
 
-  const db = postgres(services!.pgUrl(DATABASE), { max: 1, onnotice: () => {} });
+  const db = postgres(services!.pgUrl(store.database), { max: 1, onnotice: () => {} });
   try {
     const orgRows = await db<{ id: string; slug: string; time_zone: string; monday: string; patients: number }[]>`
       SELECT o.id, o.slug, o.time_zone, date_trunc('week', ${now.toISOString()}::timestamptz AT TIME ZONE o.time_zone)::date::text AS monday,
@@ -384,11 +405,11 @@ async function loadDataset(size: ScaleName, now: Date): Promise<Dataset> {
   }
 }
 
-async function warmIndex(range: { from: number; to: number }, what: string) {
-  await redis!.flushall();
+async function warmIndex(range: { from: number; to: number }, what: string, store: Store = MAIN, flush = true) {
+  if (flush) await redis!.flushall();
   const before = Number((await redisInfo("memory")).used_memory);
   say(`warming the Redis index over ${what} (cache-aside reads of every organisation and patient)…`);
-  const warm = await task<{ ms: number; windows: number; incomplete: number }>("warm", { from: range.from, to: range.to, patientBatch: 100, concurrency: 3 });
+  const warm = await task<{ ms: number; windows: number; incomplete: number }>("warm", { from: range.from, to: range.to, patientBatch: 100, concurrency: 3 }, store);
   const after = Number((await redisInfo("memory")).used_memory);
   say(`index warmed in ${(warm.ms / 1000).toFixed(1)} s (${warm.windows} windows${warm.incomplete ? `, ${warm.incomplete} not hydrated` : ""}); Redis used_memory +${((after - before) / 1048576).toFixed(0)} MB`);
   return { ...warm, bytes: after - before };
@@ -721,58 +742,59 @@ async function browser(session: Session, org: OrgInfo) {
   return out;
 }
 
-async function scaling(views: Record<string, ViewResult>, occurrences: number, specs: ViewSpec[]) {
+async function scaling(views: Record<string, ViewResult>, occurrences: number, specs: ViewSpec[], small: Dataset | undefined) {
   const keys = ["personalMonth", "cohortWeek", "orgDay"];
-  const point = (n: number, get: (key: string) => { cached: ModeResult | { p50: number; p95: number; p99: number }; uncached: ModeResult | { p50: number; p95: number; p99: number } }) => ({
+  type Lat = { p50: number; p95: number; p99: number };
+  const point = (n: number, get: (key: string) => { cached: Lat; uncached: Lat }) => ({
     occurrences: n,
     views: Object.fromEntries(keys.map((k) => {
       const v = get(k);
       return [k, { cached: { p50: v.cached.p50, p95: v.cached.p95, p99: v.cached.p99 }, uncached: { p50: v.uncached.p50, p95: v.uncached.p95, p99: v.uncached.p99 } }];
     })),
   });
-  const here = point(occurrences, (k) => views[k]!);
-  if (quick || argv.includes("--no-scaling") || scale !== "1m") {
-    return { points: [here], note: "one size only: the full run (`npm run bench`) measures these views at 1M and at 100k occurrences." };
+  if (!small) {
+    return { points: [point(occurrences, (k) => views[k]!)], note: "one size only: the full run (`npm run bench`) measures these views at 1M and at 100k occurrences, alternately." };
   }
   try {
-    for (const server of servers) await server.stop();
-    const small = await loadDataset("100k", new Date());
-    await warmIndex(small.range, "the 100k dataset");
-    await servers[0]!.start();
-    await servers[1]!.start();
+    // Same seed, same ids: the very same requests against both datasets, alternated round by round.
     const big = small.orgs[0]!;
-    const staff = await login(appPort, big.staffEmail, PASSWORD);
-    const patient = await login(appPort, big.patientEmails[0]!, PASSWORD);
-    const measured: Record<string, { cached: number[]; uncached: number[] }> = {};
+    const sessions = {
+      small: { staff: await login(appPort + 3, big.staffEmail, PASSWORD), patient: await login(appPort + 3, big.patientEmails[0]!, PASSWORD) },
+      large: { staff: await login(appPort, big.staffEmail, PASSWORD), patient: await login(appPort, big.patientEmails[0]!, PASSWORD) },
+    };
+    const ports = { large: { cached: appPort, uncached: appPort + 1 }, small: { cached: appPort + 3, uncached: appPort + 4 } } as const;
+    const samples: Record<string, Record<string, number[]>> = {};
+    say(`scaling: ${keys.join(", ")} at ${small.summary.occurrences.toLocaleString("en-US")} and ${occurrences.toLocaleString("en-US")} occurrences, alternated…`);
     for (const key of keys) {
       const spec = specs.find((s) => s.key === key)!;
-      // Same seed, same ids: the very same requests.
-      const session = key === "personalMonth" ? patient : staff;
-      const target = (port: number) => () => ({ port, path: spec.path, headers: { cookie: session.cookie } });
-      measured[key] = { cached: [], uncached: [] };
-      for (let i = 0; i < 10; i += 1) {
-        await send(target(appPort)(), false);
-        await send(target(appPort + 1)(), false);
-      }
-      for (let r = 0; r < profile.rounds; r += 1) {
-        measured[key].cached.push(...(await latencyRun(target(appPort), profile.scalingMs / profile.rounds)).samples);
-        measured[key].uncached.push(...(await latencyRun(target(appPort + 1), profile.scalingMs / profile.rounds)).samples);
+      samples[key] = {};
+      const targets = (["large", "small"] as const).flatMap((size) => (["cached", "uncached"] as const).map((mode) => {
+        const session = key === "personalMonth" ? sessions[size].patient : sessions[size].staff;
+        return { name: `${size}-${mode}`, next: () => ({ port: ports[size][mode], path: spec.path, headers: { cookie: session.cookie } }) };
+      }));
+      for (const t of targets) for (let i = 0; i < 10; i += 1) await send(t.next(), false);
+      for (let round = 0; round < profile.rounds; round += 1) {
+        for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
+          (samples[key][t.name] ??= []).push(...(await latencyRun(t.next, profile.scalingMs / profile.rounds)).samples);
+        }
       }
     }
-    const smallPoint = point(small.summary.occurrences, (k) => ({ cached: percentiles(measured[k]!.cached), uncached: percentiles(measured[k]!.uncached) }));
+    const at = (size: string) => (k: string) => ({ cached: percentiles(samples[k]![`${size}-cached`]!), uncached: percentiles(samples[k]![`${size}-uncached`]!) });
+    const smallPoint = point(small.summary.occurrences, at("small"));
+    const largePoint = point(occurrences, at("large"));
     const out = {
-      points: [smallPoint, here],
+      points: [smallPoint, largePoint],
       ratio: Object.fromEntries(keys.map((k) => [k, {
-        cached: ratio(here.views[k]!.cached.p50, smallPoint.views[k]!.cached.p50),
-        uncached: ratio(here.views[k]!.uncached.p50, smallPoint.views[k]!.uncached.p50),
+        cached: ratio(largePoint.views[k]!.cached.p50, smallPoint.views[k]!.cached.p50),
+        uncached: ratio(largePoint.views[k]!.uncached.p50, smallPoint.views[k]!.uncached.p50),
       }])),
-      note: "the same requests (same organisations, patients and windows) with 10× less data around them.",
+      note: "the same requests (same organisations, patients and windows) against 10× less data around them, measured alternately in the same run (a database and key prefix each, two more app instances).",
     };
     say(`scaling: ${keys.map((k) => `${k} cached ×${out.ratio[k]!.cached}, uncached ×${out.ratio[k]!.uncached}`).join("; ")}`);
     return out;
   } catch (error) {
     say(`scaling failed: ${(error as Error).message}`);
-    return { points: [here], error: (error as Error).message };
+    return { points: [point(occurrences, (k) => views[k]!)], error: (error as Error).message };
   }
 }
 
