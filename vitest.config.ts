@@ -13,6 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
+    // Fault scenarios need the production build and their own servers: vitest.faults.config.ts.
+    exclude: ["**/node_modules/**", "**/*.fault.test.ts"],
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 30_000,

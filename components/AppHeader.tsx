@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/auth/SignOutButton";
+import type { Role } from "@/lib/auth/actor";
 
 const STAFF_LINKS = [
   { href: "/calendar", label: "Calendar" },
@@ -12,16 +13,29 @@ interface AppHeaderProps {
   /** Staff pages link to each other. */
   nav?: "staff";
   current?: string;
+  /** The signed-in user's role: adds the pages of that role (admin: users, audit log) and the account page. */
+  role?: Role;
 }
 
-export function AppHeader({ title, subtitle, nav, current }: AppHeaderProps) {
+function linksFor(nav: AppHeaderProps["nav"], role: Role | undefined) {
+  const links = nav === "staff" || role === "admin" || role === "staff" ? [...STAFF_LINKS] : [];
+  if (role === "patient") links.push({ href: "/my-calendar", label: "My calendar" });
+  if (role === "admin") {
+    links.push({ href: "/admin/users", label: "Users" }, { href: "/admin/audit", label: "Audit log" }, { href: "/admin/reminders", label: "Reminders" });
+  }
+  if (role) links.push({ href: "/account", label: "Account" });
+  return links;
+}
+
+export function AppHeader({ title, subtitle, nav, current, role }: AppHeaderProps) {
+  const links = linksFor(nav, role);
   return (
     <header className="app-header">
       <h1>{title}</h1>
       <span className="who">{subtitle}</span>
-      {nav === "staff" && (
+      {links.length > 0 && (
         <nav aria-label="Main">
-          {STAFF_LINKS.map((link) => (
+          {links.map((link) => (
             <Link key={link.href} href={link.href} aria-current={link.href === current ? "page" : undefined}>
               {link.label}
             </Link>

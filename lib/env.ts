@@ -10,7 +10,34 @@ const schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgres:// URL" }),
-    REDIS_URL: z.url({ message: "REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379" }),
+    /** Streaming replicas for reads ("postgres://…,postgres://…"); writes and fresh reads stay on the primary. */
+    DATABASE_REPLICA_URLS: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? "").split(",").map((u) => u.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ message: "DATABASE_REPLICA_URLS must list postgres:// URLs separated by commas" }))),
+    /** How long a fresh read waits for a replica that lags a little before asking the primary (ms). */
+    DATABASE_REPLICA_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(20),
+    /** Postgres cancels a statement (and rolls back its transaction) after this long (ms); 0 disables. */
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    // Required unless REDIS_CLUSTER_NODES names the cache and SESSION_REDIS_URL the session store.
+    REDIS_URL: z.url({ message: "REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379" }).optional(),
+    /** A Redis Cluster for the cache and event index ("host:port,host:port,…"); replaces REDIS_URL there. */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? "").split(",").map((n) => n.trim()).filter(Boolean))
+      .pipe(
+        z.array(
+          z.string().regex(/^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/, "REDIS_CLUSTER_NODES must list host:port pairs separated by commas"),
+        ),
+      ),
+    /** How long one Redis command may take before it counts as failed (ms). */
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    /** Consecutive connection failures or timeouts that open a Redis client's circuit breaker. */
+    REDIS_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(3),
+    /** While open, the breaker probes Redis this often (ms); the first answer closes it. */
+    REDIS_BREAKER_PROBE_MS: z.coerce.number().int().min(50).max(60_000).default(500),
     SESSION_REDIS_URL: z.url({ message: "SESSION_REDIS_URL must be a redis:// URL" }).optional(),
     REDIS_KEY_PREFIX: z
       .string()
@@ -24,16 +51,55 @@ const schema = z
       .transform((v) => v === "1" || v === "true"),
     CACHE_MODE: z.enum(["on", "off"], { message: "CACHE_MODE must be on or off" }).default("on"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Sessions (fractions allowed so tests can use seconds: 0.05 minutes = 3 s).
+    SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+    // Rate limits (Redis, rate-limiter-flexible).
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(100),
+    LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    /** Proxies in front of the app that append to X-Forwarded-For; the client is that many entries from the end. */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+    // Audit trail: the in-process consumer that moves the Redis stream into Postgres.
+    AUDIT_CONSUMER: z
+      .enum(["0", "1", "true", "false", ""])
+      .default("1")
+      .transform((v) => v !== "0" && v !== "false"),
+    AUDIT_CLAIM_IDLE_SECONDS: z.coerce.number().positive().default(60),
+    /** Where reminders are sent (smtp:// or smtps://, credentials in the URL); unset: they go to the log. */
+    SMTP_URL: z
+      .url({ message: "SMTP_URL must be a URL such as smtp://user:pass@mail.example:587 or smtps://…:465" })
+      .refine((u) => /^smtps?:\/\//.test(u), { message: "SMTP_URL must start with smtp:// or smtps://" })
+      .optional(),
+    /** The From address of reminder e-mails (a bare address; the organisation's name is shown with it). */
+    SMTP_FROM: z.email({ message: "SMTP_FROM must be an e-mail address such as reminders@clinic.example" }).default("reminders@cohort-calendar.invalid"),
+    /** `off` keeps the reminder worker out of this app instance (run `npm run worker` elsewhere instead). */
+    REMINDER_WORKER: z.enum(["on", "off"], { message: "REMINDER_WORKER must be on or off" }).default("on"),
     /** `1` only under `npm run bench`: enables the benchmark's floor route (`/api/bench/floor`). */
     BENCH_MODE: z
       .enum(["0", "1", ""], { message: "BENCH_MODE must be 1 or unset" })
       .default("")
       .transform((v) => v === "1"),
   })
+  .superRefine((raw, ctx) => {
+    if (!raw.REDIS_URL && raw.REDIS_CLUSTER_NODES.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["REDIS_URL"], message: "REDIS_URL (or REDIS_CLUSTER_NODES) is required" });
+    }
+    if (!raw.REDIS_URL && !raw.SESSION_REDIS_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_REDIS_URL"],
+        message: "sessions need a single Redis: set SESSION_REDIS_URL (or REDIS_URL) beside REDIS_CLUSTER_NODES",
+      });
+    }
+  })
   .transform((raw) => {
     return {
       ...raw,
-      SESSION_REDIS_URL: raw.SESSION_REDIS_URL ?? raw.REDIS_URL,
+      // Both are set when the refinement passed; the fallbacks only satisfy the type.
+      REDIS_URL: raw.REDIS_URL ?? raw.SESSION_REDIS_URL ?? "",
+      SESSION_REDIS_URL: raw.SESSION_REDIS_URL ?? raw.REDIS_URL ?? "",
       NEXTAUTH_URL: raw.NEXTAUTH_URL ?? `http://localhost:${raw.PORT}`,
     };
   });

@@ -1,11 +1,12 @@
 "use server";
 
-import { getActor } from "@/lib/auth/get-actor";
+import { headers } from "next/headers";
+import { createEventAudited, deleteEventAudited, updateEventAudited } from "@/lib/audit/audited-events";
+import { authorizeAction } from "@/lib/auth/authorize";
 import { AppError } from "@/lib/errors";
-import { createEvent } from "@/lib/events/create-event";
-import { deleteEvent, type DeleteRequest } from "@/lib/events/delete-event";
+import type { DeleteRequest } from "@/lib/events/delete-event";
 import type { EventInput, EventPatch, SchedulingConflict } from "@/lib/events/types";
-import { updateEvent } from "@/lib/events/update-event";
+import { clientIp } from "@/lib/http/client-ip";
 
 /** What the calendar shows after a change: done, or why not (with the conflicts to warn about). */
 export type MutationResult =
@@ -25,17 +26,27 @@ async function run(work: () => Promise<string | null>): Promise<MutationResult> 
   }
 }
 
+/** Staff and admins only (Origin, session, role, budget); every change leaves an audit entry. */
+const staff = async () => ({ actor: await authorizeAction({ roles: ["admin", "staff"] }), ip: clientIp(await headers()) });
+
 export async function createEventAction(input: EventInput): Promise<MutationResult> {
-  return run(async () => (await createEvent(await getActor(), input)).id);
+  return run(async () => {
+    const { actor, ip } = await staff();
+    return (await createEventAudited(actor, input, ip)).id;
+  });
 }
 
 export async function updateEventAction(eventId: string, patch: EventPatch): Promise<MutationResult> {
-  return run(async () => (await updateEvent(await getActor(), eventId, patch)).id);
+  return run(async () => {
+    const { actor, ip } = await staff();
+    return (await updateEventAudited(actor, eventId, patch, ip)).id;
+  });
 }
 
 export async function deleteEventAction(eventId: string, request: DeleteRequest): Promise<MutationResult> {
   return run(async () => {
-    await deleteEvent(await getActor(), eventId, request);
+    const { actor, ip } = await staff();
+    await deleteEventAudited(actor, eventId, request, ip);
     return null;
   });
 }

@@ -19,7 +19,7 @@ export default async function CohortCalendarPage({ searchParams }: PageProps) {
   const [{ userName, orgName }, cohorts, params] = await Promise.all([describeActor(actor), listCohorts(actor), searchParams]);
   return (
     <>
-      <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" />
+      <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" role={actor.role} />
       <main>
         <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} />
       </main>

@@ -1,16 +1,17 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getActor } from "@/lib/auth/get-actor";
+import type { Actor } from "@/lib/auth/actor";
+import { authorizeAction } from "@/lib/auth/authorize";
 import { addCohortMembers, createCohort, deleteCohort, removeCohortMembers, renameCohort } from "@/lib/cohorts/cohorts";
 import { AppError } from "@/lib/errors";
 
 export type ActionResult = { ok: true } | { ok: false; message: string };
 
 /** Thin: authenticate, let lib validate and scope, map domain errors into a message the form shows. */
-async function run(work: (actor: Awaited<ReturnType<typeof getActor>>) => Promise<unknown>): Promise<ActionResult> {
+async function run(work: (actor: Actor) => Promise<unknown>): Promise<ActionResult> {
   try {
-    await work(await getActor());
+    await work(await authorizeAction({ roles: ["admin", "staff"] }));
     revalidatePath("/cohorts");
     return { ok: true };
   } catch (error) {

@@ -5,12 +5,13 @@ import { homePathFor } from "@/lib/auth/home-path";
 
 export const dynamic = "force-dynamic";
 
-export default async function LoginPage() {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ passwordChanged?: string }> }) {
   const actor = await findActor();
   if (actor) redirect(homePathFor(actor));
+  const { passwordChanged } = await searchParams;
   return (
     <main>
-      <LoginForm />
+      <LoginForm notice={passwordChanged ? "Your password was changed and every session ended. Sign in with the new password." : undefined} />
     </main>
   );
 }

@@ -1,6 +1,6 @@
 "use server";
 
-import { getActor } from "@/lib/auth/get-actor";
+import { authorizeAction } from "@/lib/auth/authorize";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { issueCalendarToken } from "@/lib/ics/tokens";
@@ -10,7 +10,7 @@ export type FeedLinkResult = { ok: true; url: string } | { ok: false; message: s
 /** Issues a new private feed address (the previous one stops working) and returns it, once. */
 export async function resetFeedLink(): Promise<FeedLinkResult> {
   try {
-    const actor = await getActor();
+    const actor = await authorizeAction({ roles: ["patient"] });
     const token = await issueCalendarToken(actor);
     return { ok: true, url: new URL(`/api/calendars/${token}.ics`, env().NEXTAUTH_URL).toString() };
   } catch (error) {

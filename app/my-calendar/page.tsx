@@ -13,7 +13,7 @@ export default async function MyCalendarPage() {
   const [{ userName, orgName }, issuedAt] = await Promise.all([describeActor(actor), calendarTokenIssuedAt(actor)]);
   return (
     <>
-      <AppHeader title="My appointments" subtitle={`${userName} · ${orgName} · times in ${actor.timeZone}`} />
+      <AppHeader title="My appointments" subtitle={`${userName} · ${orgName} · times in ${actor.timeZone}`} current="/my-calendar" role={actor.role} />
       <main className="personal-layout">
         <PersonalCalendarLoader timeZone={actor.timeZone} patientId={actor.patientId!} />
         <SubscribePanel issuedAt={issuedAt?.toISOString() ?? null} resetFeedLink={resetFeedLink} />

@@ -4,7 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
-export function LoginForm() {
+export function LoginForm({ notice }: { notice?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -24,7 +24,11 @@ export function LoginForm() {
       setError(
         result?.status === 429
           ? "Too many attempts. Wait a moment and try again."
-          : "Wrong email or password.",
+          : result?.status === 503
+            ? "Sign-in is unavailable right now. Try again shortly."
+            : result?.status === 403
+              ? "Sign-in was refused. Reload the page and try again."
+              : "Wrong email or password.",
       );
       return;
     }
@@ -35,6 +39,11 @@ export function LoginForm() {
   return (
     <form className="login" onSubmit={onSubmit} aria-labelledby="login-title">
       <h1 id="login-title">Sign in to Cohort Calendar</h1>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
       <label htmlFor="email">Email</label>
       <input id="email" name="email" type="email" autoComplete="username" required />
       <label htmlFor="password">Password</label>

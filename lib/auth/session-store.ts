@@ -1,5 +1,5 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { sessionRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
@@ -8,13 +8,25 @@ import type { Actor, Role } from "./actor";
 /** 256 random bits, url-safe: the only thing the cookie carries. */
 const newSessionId = () => randomBytes(32).toString("base64url");
 
+/**
+ * What an admin sees instead of the session id (which is a bearer secret): a one-way digest, enough to
+ * name a session in a list and to revoke it, useless for signing in.
+ */
+export const sessionHandle = (sessionId: string) => createHash("sha256").update(sessionId).digest("base64url").slice(0, 22);
+
 function storeUnavailable(error: unknown): AppError {
   return new AppError("unavailable", "The session store is unavailable; try again shortly", {
     cause: error instanceof Error ? error.message : String(error),
   });
 }
 
-export async function createSession(actor: Actor, now = Date.now()): Promise<string> {
+/** Where a login came from: shown to admins in the session list. */
+export interface SessionOrigin {
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export async function createSession(actor: Actor, now = Date.now(), origin: SessionOrigin = {}): Promise<string> {
   const id = newSessionId();
   const record = {
     userId: actor.userId,
@@ -24,7 +36,10 @@ export async function createSession(actor: Actor, now = Date.now()): Promise<str
     timeZone: actor.timeZone,
     orgTimeZone: actor.orgTimeZone,
     createdAt: String(now),
+    lastSeenAt: String(now),
     absoluteExpiresAt: String(now + ttl.sessionAbsoluteSeconds * 1000),
+    ip: (origin.ip ?? "").slice(0, 64),
+    userAgent: (origin.userAgent ?? "").slice(0, 256),
   };
   try {
     await sessionRedis()
@@ -40,26 +55,48 @@ export async function createSession(actor: Actor, now = Date.now()): Promise<str
   return id;
 }
 
+/**
+ * Checks both expiries against the caller's clock (so tests can move time) and slides the idle expiry, in
+ * one atomic step: a concurrent request cannot revive a session another one found expired. Returns the
+ * record, "expired" (deleted here) or nothing (unknown or revoked). The Redis TTL follows the same
+ * deadlines, so abandoned sessions also disappear on their own.
+ */
+const TOUCH_SCRIPT = `
+local fields = redis.call('HGETALL', KEYS[1])
+if #fields == 0 then return false end
+local record = {}
+for i = 1, #fields, 2 do record[fields[i]] = fields[i + 1] end
+local now = tonumber(ARGV[1])
+local idleMs = tonumber(ARGV[2])
+local absolute = tonumber(record['absoluteExpiresAt']) or 0
+local last = tonumber(record['lastSeenAt']) or tonumber(record['createdAt']) or 0
+if absolute <= now or now - last >= idleMs then
+  redis.call('DEL', KEYS[1])
+  return {'expired', record['userId'] or ''}
+end
+if now > last then redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[1]) end
+redis.call('PEXPIRE', KEYS[1], math.min(idleMs, absolute - now))
+return fields
+`;
+
 /** Reads a session and slides its idle expiry; null when it is unknown, revoked or expired. */
 export async function readSession(id: string, now = Date.now()): Promise<Actor | null> {
-  let record: Record<string, string>;
+  let reply: string[] | null;
   try {
-    const replies = await sessionRedis()
-      .pipeline()
-      .hgetall(keys.session(id))
-      .expire(keys.session(id), ttl.sessionIdleSeconds)
-      .exec();
-    const [error, value] = replies?.[0] ?? [new Error("no reply"), null];
-    if (error) throw error;
-    record = value as Record<string, string>;
+    reply = (await sessionRedis().eval(TOUCH_SCRIPT, 1, keys.session(id), String(now), String(ttl.sessionIdleSeconds * 1000))) as
+      | string[]
+      | null;
   } catch (error) {
     throw storeUnavailable(error);
   }
-  if (!record.userId) return null;
-  if (Number(record.absoluteExpiresAt) <= now) {
-    await deleteSession(id, record.userId);
+  if (!reply) return null;
+  if (reply[0] === "expired") {
+    if (reply[1]) await sessionRedis().srem(keys.userSessions(reply[1]), id).catch(() => {});
     return null;
   }
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < reply.length; i += 2) record[reply[i]!] = reply[i + 1]!;
+  if (!record.userId) return null;
   return {
     userId: record.userId,
     orgId: record.orgId ?? "",
@@ -80,4 +117,79 @@ export async function deleteSession(id: string, userId?: string): Promise<void> 
   } catch (error) {
     throw storeUnavailable(error);
   }
+}
+
+export interface SessionSummary {
+  handle: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  ip: string;
+  userAgent: string;
+}
+
+/** A user's live sessions, newest first; forgets ids whose records have expired meanwhile. */
+export async function listUserSessions(userId: string): Promise<SessionSummary[]> {
+  try {
+    const redis = sessionRedis();
+    const ids = await redis.smembers(keys.userSessions(userId));
+    if (ids.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.session(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const live: SessionSummary[] = [];
+    const gone: string[] = [];
+    ids.forEach((id, i) => {
+      const [error, value] = replies[i] ?? [null, {}];
+      if (error) throw error;
+      const record = value as Record<string, string>;
+      if (record.userId !== userId) return void gone.push(id);
+      const lastSeen = Number(record.lastSeenAt ?? record.createdAt);
+      const idleEnd = lastSeen + ttl.sessionIdleSeconds * 1000;
+      live.push({
+        handle: sessionHandle(id),
+        createdAt: new Date(Number(record.createdAt)),
+        lastSeenAt: new Date(lastSeen),
+        expiresAt: new Date(Math.min(idleEnd, Number(record.absoluteExpiresAt))),
+        ip: record.ip ?? "",
+        userAgent: record.userAgent ?? "",
+      });
+    });
+    if (gone.length) await redis.srem(keys.userSessions(userId), ...gone);
+    return live.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  } catch (error) {
+    throw error instanceof AppError ? error : storeUnavailable(error);
+  }
+}
+
+/**
+ * Ends every session of a user (password change, account disabled, admin's "sign out everywhere").
+ * Returns how many were live.
+ */
+export async function revokeUserSessions(userId: string): Promise<number> {
+  try {
+    const redis = sessionRedis();
+    const ids = await redis.smembers(keys.userSessions(userId));
+    const tx = redis.multi();
+    for (const id of ids) tx.del(keys.session(id));
+    tx.del(keys.userSessions(userId));
+    const replies = (await tx.exec()) ?? [];
+    return replies.slice(0, ids.length).filter(([, deleted]) => deleted === 1).length;
+  } catch (error) {
+    throw storeUnavailable(error);
+  }
+}
+
+/** Ends one session of a user named by its handle; false when the user has no such session. */
+export async function revokeSessionByHandle(userId: string, handle: string): Promise<boolean> {
+  let ids: string[];
+  try {
+    ids = await sessionRedis().smembers(keys.userSessions(userId));
+  } catch (error) {
+    throw storeUnavailable(error);
+  }
+  const id = ids.find((candidate) => sessionHandle(candidate) === handle);
+  if (!id) return false;
+  await deleteSession(id, userId);
+  return true;
 }

@@ -1,31 +1,60 @@
 import "server-only";
 import { drizzle } from "drizzle-orm/postgres-js";
+import { withReplicas, type PgWithReplicas } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
 
-export type Database = ReturnType<typeof createDatabase>;
+export type Database = ReturnType<typeof openDatabase>;
 
-function createDatabase(url: string) {
+/**
+ * One pool. The statement timeout is Postgres' own: a statement that runs too long is cancelled and its
+ * transaction rolled back on the server, so a slow database gives a clear error (503) with nothing
+ * half-written, instead of requests that hang. Idle transactions are ended the same way.
+ */
+export function openDatabase(url: string, { statementTimeoutMs = env().DB_STATEMENT_TIMEOUT_MS, max = 10 } = {}) {
   const client = postgres(url, {
-    max: 10,
+    max,
     idle_timeout: 30,
     connect_timeout: 5,
     onnotice: () => {},
+    connection:
+      statementTimeoutMs > 0
+        ? { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs * 2 }
+        : {},
   });
   return Object.assign(drizzle(client, { schema }), { $sql: client });
 }
 
-// One pool per process, also across Next.js module instances (route bundles each import this module).
-const globalForDb = globalThis as unknown as { cohortDb?: Database };
+// One pool per server per process, also across Next.js module instances (route bundles each import this).
+const globalForDb = globalThis as unknown as { cohortDb?: Database; cohortReplicas?: Database[] };
 
+/** The primary: writes, transactions and every read that must see the latest commit. */
 export function db(): Database {
-  globalForDb.cohortDb ??= createDatabase(env().DATABASE_URL);
+  globalForDb.cohortDb ??= openDatabase(env().DATABASE_URL);
   return globalForDb.cohortDb;
 }
 
+/** The read replicas from DATABASE_REPLICA_URLS (none: an empty list). */
+export function replicaDatabases(): Database[] {
+  globalForDb.cohortReplicas ??= env().DATABASE_REPLICA_URLS.map((url) => openDatabase(url));
+  return globalForDb.cohortReplicas;
+}
+
+/**
+ * drizzle's `withReplicas`: `select` and relational queries go to a random replica, writes and
+ * transactions to the primary. Only for reads that may be slightly stale (they may miss a commit made
+ * a moment ago); reads that must see everything committed use `freshReader()` (lib/reliability).
+ */
+export function staleReadDb(): PgWithReplicas<Database> {
+  const replicas = replicaDatabases();
+  const primary = db();
+  return withReplicas(primary, replicas.length > 0 ? (replicas as [Database, ...Database[]]) : [primary]);
+}
+
 export async function closeDb(): Promise<void> {
-  const current = globalForDb.cohortDb;
+  const all = [globalForDb.cohortDb, ...(globalForDb.cohortReplicas ?? [])];
   globalForDb.cohortDb = undefined;
-  await current?.$sql.end({ timeout: 5 });
+  globalForDb.cohortReplicas = undefined;
+  await Promise.all(all.map((d) => d?.$sql.end({ timeout: 5 })));
 }

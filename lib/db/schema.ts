@@ -264,3 +264,126 @@ export const indexOutbox = pgTable(
   },
   (t) => [index("index_outbox_org_idx").on(t.orgId, t.id), index("index_outbox_event_idx").on(t.eventId, t.id)],
 );
+
+/**
+ * The audit trail: who read or changed which patient's events, when, from where. Append-only for the
+ * application (a trigger refuses UPDATE, DELETE and TRUNCATE; see the migration). No foreign keys: entries
+ * outlive the users, patients and events they name. Written in batches by the audit consumer from a Redis
+ * stream; `entry_id` (made when the entry was recorded) makes a redelivered entry a no-op.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    entryId: uuid("entry_id").notNull().unique(),
+    orgId: uuid("org_id").notNull(),
+    occurredAt: tstz("occurred_at").notNull(),
+    recordedAt: tstz("recorded_at").notNull().defaultNow(),
+    /** Null for requests without a user (a patient's private ICS feed). */
+    actorUserId: uuid("actor_user_id"),
+    actorRole: text("actor_role").notNull(),
+    action: text("action").notNull(),
+    /** The patients whose data was read or changed (a cohort read lists the cohort's members at the time). */
+    patientIds: uuid("patient_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    /** A read of the whole organisation's calendar: every patient's events in the range. */
+    allPatients: boolean("all_patients").notNull().default(false),
+    eventId: uuid("event_id"),
+    cohortId: uuid("cohort_id"),
+    /** The user an account action (password change, disable, session revoke) was about. */
+    subjectUserId: uuid("subject_user_id"),
+    ip: text("ip"),
+    details: jsonb("details").$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+  },
+  (t) => [
+    index("audit_log_org_time_idx").on(t.orgId, t.occurredAt),
+    index("audit_log_patients_idx").using("gin", t.patientIds),
+    index("audit_log_org_event_idx").on(t.orgId, t.eventId),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Reminders (lib/reminders). What is due is derived from `occurrences` + these settings; the ledger
+// below records what was delivered, so a lost Redis schedule is rebuilt without sending anything twice.
+
+/** Default minutes before an appointment at which patients are reminded: 24 hours and 2 hours. */
+export const DEFAULT_REMINDER_MINUTES = [1440, 120];
+
+/** An organisation's default reminders; without a row, DEFAULT_REMINDER_MINUTES apply. */
+export const reminderSettings = pgTable("reminder_settings", {
+  orgId: uuid("org_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  minutesBefore: integer("minutes_before").array().notNull(),
+  updatedAt: tstz("updated_at").notNull().defaultNow(),
+});
+
+/** A series' (or single event's) own reminders, replacing the organisation's; an empty list turns them off. */
+export const eventReminders = pgTable(
+  "event_reminders",
+  {
+    eventId: uuid("event_id")
+      .primaryKey()
+      .references(() => events.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id").notNull(),
+    minutesBefore: integer("minutes_before").array().notNull(),
+  },
+  // The schedule rebuild asks for the organisation's longest lead time.
+  (t) => [index("event_reminders_org_idx").on(t.orgId)],
+);
+
+/** Staff who get a daily agenda e-mail: of one cohort, or (cohort null) of the whole organisation. */
+export const agendaSubscriptions = pgTable(
+  "agenda_subscriptions",
+  {
+    userId: uuid("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    cohortId: uuid("cohort_id").references(() => cohorts.id, { onDelete: "cascade" }),
+    /** Local wall-clock time (HH:MM, the user's time zone) at which the day's agenda is sent. */
+    sendAt: text("send_at").notNull().default("07:00"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("agenda_subscriptions_org_idx").on(t.orgId)],
+);
+
+export const reminderStatusEnum = pgEnum("reminder_status", ["sending", "failed", "sent", "dead", "skipped"]);
+
+/**
+ * One row per reminder that a worker has taken up: the idempotency record. `id` is derived from what the
+ * reminder is (see lib/reminders/identity.ts), so every instance and every retry agrees on it, and the
+ * e-mail's Message-ID derives from it too. `sending` with a lease: a worker is delivering it (a lease
+ * that ran out means the worker died, possibly inside the SMTP transaction); `failed`: waiting for its
+ * next attempt; `sent`, `dead` (dead-lettered) and `skipped` (superseded by a later reminder) are final.
+ * No foreign key to events: the record of what was sent outlives the event.
+ */
+export const reminderDeliveries = pgTable(
+  "reminder_deliveries",
+  {
+    id: text("id").primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** The schedule member: what the reminder is (kind, event, occurrence, recipient, offset). */
+    member: text("member").notNull(),
+    kind: text("kind").notNull(),
+    dueAt: tstz("due_at").notNull(),
+    status: reminderStatusEnum("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: tstz("lease_until"),
+    nextAttemptAt: tstz("next_attempt_at"),
+    lastError: text("last_error"),
+    messageId: text("message_id").notNull(),
+    sentAt: tstz("sent_at"),
+    deadLetteredAt: tstz("dead_lettered_at"),
+    createdAt: createdAt(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("reminder_deliveries_org_status_idx").on(t.orgId, t.status, t.dueAt),
+    index("reminder_deliveries_due_idx").on(t.dueAt),
+  ],
+);

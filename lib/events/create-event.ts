@@ -1,7 +1,8 @@
 import "server-only";
+import { writeTransaction } from "@/lib/reliability/deadline";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
-import { db } from "@/lib/db/client";
 import { eventPatients, events } from "@/lib/db/schema";
+import { saveEventReminders } from "@/lib/reminders/settings";
 import { createEventSchema, parseInput, resolveTimes, validateRrule } from "./event-input";
 import { assertPatientsInOrg, rematerialize } from "./event-store";
 import { findConflicts, schedulingConflict } from "./find-conflicts";
@@ -17,7 +18,7 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
   const rrule = validateRrule(data.rrule);
   const patientIds = [...new Set(data.patientIds)];
 
-  const detail = await db().transaction(async (tx) => {
+  const detail = await writeTransaction(async (tx) => {
     await assertPatientsInOrg(tx, actor.orgId, patientIds);
     const [inserted] = await tx
       .insert(events)
@@ -36,6 +37,7 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
       })
       .returning();
     await tx.insert(eventPatients).values(patientIds.map((patientId) => ({ eventId: inserted!.id, patientId })));
+    if (data.reminders) await saveEventReminders(tx, actor.orgId, inserted!.id, data.reminders);
     const event = await rematerialize(tx, { event: inserted!, patientIds, exceptions: [] });
     if (!data.allowConflicts) {
       const conflicts = await findConflicts(tx, [event.id], actor.timeZone);

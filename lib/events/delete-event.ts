@@ -1,7 +1,7 @@
 import "server-only";
+import { writeTransaction } from "@/lib/reliability/deadline";
 import { eq, sql } from "drizzle-orm";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
-import { db } from "@/lib/db/client";
 import { events } from "@/lib/db/schema";
 import { deleteEventSchema, parseInput } from "./event-input";
 import { loadEventForUpdate, rematerialize, removeEvent, replaceExceptions, versionConflict } from "./event-store";
@@ -23,8 +23,8 @@ export interface DeleteRequest {
 export async function deleteEvent(actor: Actor, eventId: string, request: DeleteRequest): Promise<void> {
   requireStaff(actor, "Only clinic staff can change appointments");
   const input = parseInput(deleteEventSchema, request);
-  await db().transaction(async (tx) => {
-    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId);
+  await writeTransaction(async (tx) => {
+    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId, input.version);
     const { event } = loaded;
     if (input.version !== undefined && input.version !== event.version) throw versionConflict(event.version);
     if (!event.rrule) return removeEvent(tx, event);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
 import { badRequest } from "@/lib/errors";
+import { eventRemindersSchema } from "@/lib/reminders/input";
 
 export { parseInput } from "@/lib/errors";
 import { isValidTimeZone, zonedInstant } from "@/lib/time/zones";
@@ -25,6 +26,8 @@ const fields = {
   description: z.string().max(5000, "may be at most 5000 characters").nullable(),
   location: z.string().max(200, "may be at most 200 characters").nullable(),
   allowConflicts: z.boolean(),
+  /** The event's own reminders (lib/reminders); absent or null: the organisation's defaults. */
+  reminders: eventRemindersSchema,
 };
 
 export const createEventSchema = z
@@ -35,6 +38,7 @@ export const createEventSchema = z
     description: fields.description.optional(),
     location: fields.location.optional(),
     allowConflicts: fields.allowConflicts.default(false),
+    reminders: fields.reminders.optional(),
   })
   .strict();
 

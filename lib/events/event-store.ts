@@ -15,8 +15,16 @@ export interface LoadedEvent {
   exceptions: ExceptionRow[];
 }
 
-/** The event with its patients and exceptions, locked for this transaction; 404 outside the organisation. */
-export async function loadEventForUpdate(tx: Tx, orgId: string, eventId: string): Promise<LoadedEvent> {
+/**
+ * The event with its patients and exceptions, locked for this transaction; 404 outside the organisation.
+ * With the version its author saw, a stale edit is refused (409) before it queues for the row lock:
+ * versions only grow, so under a storm of conflicting edits the losers do not wait for the winner.
+ */
+export async function loadEventForUpdate(tx: Tx, orgId: string, eventId: string, seenVersion?: number): Promise<LoadedEvent> {
+  if (seenVersion !== undefined) {
+    const [current] = await tx.select({ version: events.version }).from(events).where(and(eq(events.id, eventId), eq(events.orgId, orgId)));
+    if (current && current.version !== seenVersion) throw versionConflict(current.version);
+  }
   const [event] = await tx
     .select()
     .from(events)

@@ -1,17 +1,24 @@
 import "server-only";
+import { withDeadline } from "@/lib/reliability/deadline";
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { eventExceptions, eventPatients, events } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
+import { eventReminderMinutes } from "@/lib/reminders/settings";
 import { localDate } from "@/lib/time/zones";
 import type { EventRow, ExceptionRow } from "./materialize";
 import { formatInZone } from "./time-zones";
 import type { EventDetail } from "./types";
 
 /** An event (series master) with its rule and exceptions; patients may read only their own events. */
-export async function getEvent(actor: Actor, eventId: string): Promise<EventDetail> {
+export function getEvent(actor: Actor, eventId: string): Promise<EventDetail> {
+  // Bounded: a Postgres that hangs gives a 503 rather than a request that never ends.
+  return withDeadline(loadEvent(actor, eventId));
+}
+
+async function loadEvent(actor: Actor, eventId: string): Promise<EventDetail> {
   const [event] = await db()
     .select()
     .from(events)
@@ -21,7 +28,10 @@ export async function getEvent(actor: Actor, eventId: string): Promise<EventDeta
   const patientIds = links.map((l) => l.id);
   if (!isStaff(actor) && !(actor.patientId && patientIds.includes(actor.patientId))) throw notFound("Event");
   const exceptions = await db().select().from(eventExceptions).where(eq(eventExceptions.eventId, eventId));
-  return toDetail(event, patientIds, exceptions, isStaff(actor) ? null : actor.patientId);
+  const detail = toDetail(event, patientIds, exceptions, isStaff(actor) ? null : actor.patientId);
+  if (!isStaff(actor)) return detail;
+  const minutes = await eventReminderMinutes(actor.orgId, eventId);
+  return { ...detail, reminders: minutes ? { minutesBefore: minutes } : null };
 }
 
 /** The contract's shape; `onlyPatient` hides the other members of a group session from a patient. */

@@ -3,6 +3,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/actor";
 import { notFound } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { withDeadline } from "@/lib/reliability/deadline";
+import { indexReadable } from "@/lib/reliability/index-recovery";
 import { ensureMaterialized } from "./ensure-materialized";
 import type { FeedQuery } from "./feed-query";
 import { hotWindows } from "./hot-windows";
@@ -21,15 +23,18 @@ const PATIENT_IDS = /"patientIds":\[[^\]]*\]/g;
  * answers the rest, and everything when Redis is away or CACHE_MODE=off.
  */
 export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promise<string | Buffer> {
-  const cached = cacheEnabled() && query.timeZone === actor.orgTimeZone;
+  // Neither cache tier while the cache's breaker is open or the index is catching up after an outage
+  // (lib/reliability/index-recovery): they could hold what changed meanwhile.
+  const cached = cacheEnabled() && indexReadable() && query.timeZone === actor.orgTimeZone;
   const hot = hotWindows();
   const key = cached ? windowKey(actor, query) : "";
   const hit = cached ? hot.get(key) : undefined;
   if (hit !== undefined) return hit;
   const generation = hot.generation(actor.orgId);
 
-  const scope = await feedScope(actor, query);
-  await ensureMaterialized(actor.orgId, query.end);
+  // Bounded: a Postgres that hangs gives a 503 rather than a request that never ends.
+  const scope = await withDeadline(feedScope(actor, query));
+  await withDeadline(ensureMaterialized(actor.orgId, query.end));
   if (cached) {
     try {
       const body = await readFromIndex(scope, query.start, query.end);

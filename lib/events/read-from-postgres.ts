@@ -1,7 +1,7 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { freshRead } from "@/lib/reliability/fresh-read";
 import { MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
-import { occurrenceJson, type Fragment } from "./occurrence-json";
+import { occurrenceJson, type Fragment, type Sql } from "./occurrence-json";
 
 const LOOKBACK = `${MAX_OCCURRENCE_DAYS} days`;
 
@@ -18,7 +18,11 @@ export interface PostgresFeedScope {
  * value (no Date objects, no per-row decoding in Node). Ordered by start, end, event id, as the index.
  */
 export async function readFromPostgres(scope: PostgresFeedScope, start: Date, end: Date, timeZone: string): Promise<string> {
-  const sql = db().$sql;
+  // A replica when one has caught up with the primary (read-your-writes holds), else the primary.
+  return freshRead(({ $sql }) => readBody($sql, scope, start, end, timeZone));
+}
+
+async function readBody(sql: Sql, scope: PostgresFeedScope, start: Date, end: Date, timeZone: string): Promise<string> {
   // drizzle replaces the driver's Date serialiser: instants travel as ISO text.
   const from = start.toISOString();
   const to = end.toISOString();

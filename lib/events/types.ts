@@ -35,6 +35,8 @@ export interface EventInput {
   description?: string | null;
   location?: string | null;
   allowConflicts?: boolean;
+  /** The event's own reminders, minutes before each occurrence (`[]`: none); null or absent: the organisation's. */
+  reminders?: { minutesBefore: number[] } | null;
 }
 
 /** `PATCH /api/events/:id`: the changed fields, and for recurring events the scope and the occurrence. */
@@ -69,6 +71,8 @@ export interface EventDetail {
   location: string | null;
   version: number;
   exceptions: EventException[];
+  /** Staff only: the event's own reminders, or null when it follows the organisation's defaults. */
+  reminders?: { minutesBefore: number[] } | null;
 }
 
 /** The body of a 409 `scheduling_conflict`: the other occurrences of the same patients that overlap. */

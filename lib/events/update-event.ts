@@ -1,9 +1,10 @@
 import "server-only";
+import { writeTransaction } from "@/lib/reliability/deadline";
 import { eq, sql } from "drizzle-orm";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
-import { db } from "@/lib/db/client";
 import { events } from "@/lib/db/schema";
 import { badRequest } from "@/lib/errors";
+import { copyEventReminders, saveEventReminders } from "@/lib/reminders/settings";
 import { addDays, localDate, moveLikeOccurrence, zonedInstant } from "@/lib/time/zones";
 import { parseInput, patchEventSchema, resolveTimes, validateRrule } from "./event-input";
 import {
@@ -40,8 +41,8 @@ export async function updateEvent(actor: Actor, eventId: string, input: unknown)
     throw badRequest("Changing allDay or timeZone needs start and end as well");
   }
 
-  const { detail, touched } = await db().transaction(async (tx) => {
-    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId);
+  const { detail, touched } = await writeTransaction(async (tx) => {
+    const loaded = await loadEventForUpdate(tx, actor.orgId, eventId, patch.version);
     if (patch.version !== undefined && patch.version !== loaded.event.version) throw versionConflict(loaded.event.version);
     if (patch.patientIds) await assertPatientsInOrg(tx, actor.orgId, patch.patientIds);
 
@@ -116,6 +117,7 @@ async function editAll(tx: Tx, loaded: LoadedEvent, patch: Patch, reference: Dat
     : [];
   const patientIds = patch.patientIds ? [...new Set(patch.patientIds)] : loaded.patientIds;
   if (patch.patientIds) await replacePatients(tx, event.id, patientIds);
+  if (patch.reminders !== undefined) await saveEventReminders(tx, event.orgId, event.id, patch.reminders);
   await replaceExceptions(tx, event.id, exceptions);
   const next = { event: updated!, patientIds, exceptions };
   return { ...next, event: await rematerialize(tx, next) };
@@ -126,6 +128,7 @@ async function editThis(tx: Tx, loaded: LoadedEvent, patch: Patch, occurrence: D
   if (patch.rrule !== undefined || patch.allDay !== undefined || patch.timeZone !== undefined) {
     throw badRequest("rrule, allDay and timeZone apply to the whole series: use scope following or all");
   }
+  if (patch.reminders !== undefined) throw badRequest("reminders apply to the whole series: use scope following or all");
   const existing = loaded.exceptions.find((x) => x.originalStart.getTime() === occurrence.getTime());
   const times =
     patch.start !== undefined && patch.end !== undefined
@@ -176,6 +179,9 @@ async function editFollowing(tx: Tx, loaded: LoadedEvent, patch: Patch, occurren
     .returning();
   const patientIds = patch.patientIds ? [...new Set(patch.patientIds)] : loaded.patientIds;
   await replacePatients(tx, created!.id, patientIds);
+  // The new series keeps the old one's reminders unless the edit sets its own.
+  if (patch.reminders !== undefined) await saveEventReminders(tx, event.orgId, created!.id, patch.reminders);
+  else await copyEventReminders(tx, event.id, created!.id);
   const exceptions = rrule
     ? loaded.exceptions
         .filter((x) => x.originalStart >= occurrence)

@@ -1,7 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
-import { cacheRedis, sessionRedis } from "@/lib/redis/client";
+import { cacheRedis, sessionRedis, sharedServer } from "@/lib/redis/client";
 
 export type DependencyState = "up" | "down";
 export interface Health {
@@ -33,7 +32,7 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyState> {
  * one store; degraded when the cache or Postgres is away but the other answers.
  */
 export async function checkHealth(): Promise<Health> {
-  const sameRedis = env().SESSION_REDIS_URL === env().REDIS_URL;
+  const sameRedis = sharedServer();
   const [postgres, redis, separateSessions] = await Promise.all([
     probe(() => db().$sql`SELECT 1`),
     probe(() => cacheRedis().ping()),

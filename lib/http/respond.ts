@@ -29,7 +29,7 @@ export function rawJson(body: string | Buffer, init: ResponseInit = {}): Respons
   });
 }
 
-const CONNECTION_FAILURES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "57P01", "57P03"]);
+const CONNECTION_FAILURES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "57P01", "57P03", "57014", "REDIS_UNAVAILABLE"]);
 
 /** Maps any error to the contract's `{"error":{"code","message"}}`; unexpected ones are logged, never echoed. */
 export function errorResponse(error: unknown): Response {
@@ -51,8 +51,9 @@ export function errorResponse(error: unknown): Response {
   }
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && CONNECTION_FAILURES.has(code)) {
-    logger().error({ err: error }, "database unavailable");
-    return json({ error: { code: "unavailable", message: "The database is unavailable; try again shortly" } }, { status: 503 });
+    const what = code === "REDIS_UNAVAILABLE" ? "Redis" : "The database";
+    logger().error({ err: error }, `${what} unavailable`);
+    return json({ error: { code: "unavailable", message: `${what} is unavailable; try again shortly` } }, { status: 503 });
   }
   logger().error({ err: error }, "unhandled error");
   return json({ error: { code: "internal", message: "Something went wrong on our side" } }, { status: 500 });

@@ -1,8 +1,7 @@
 import "server-only";
-import type Redis from "ioredis";
 import type { LiveUpdate } from "@/lib/events/types";
 import { logger } from "@/lib/logger";
-import { cacheRedis } from "@/lib/redis/client";
+import { createSubscriber, type RedisClient } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 
 type Listener = (update: LiveUpdate) => void;
@@ -12,14 +11,13 @@ type Listener = (update: LiveUpdate) => void;
  * (a connection per browser would not scale). Channels are subscribed while someone listens.
  */
 class LiveHub {
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  private connection(): Redis {
+  private connection(): RedisClient {
     if (!this.subscriber) {
-      // A subscribed connection can run nothing else: it needs its own. No command timeout: it waits forever.
-      const sub = cacheRedis().duplicate({ commandTimeout: undefined, connectionName: "cohort-live" });
-      sub.on("error", () => {});
+      // A subscribed connection can run nothing else: it needs its own (to the cluster, when there is one).
+      const sub = createSubscriber("cohort-live");
       sub.on("message", (channel: string, payload: string) => this.dispatch(channel, payload));
       this.subscriber = sub;
     }

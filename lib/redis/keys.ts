@@ -28,19 +28,52 @@ export const keys = {
   orgMaxDuration: (orgId: string) => `${org(orgId)}:max-duration`,
   /** One rebuild of one unit of one set at a time. */
   hydrateLock: (setKey: string, unit: number) => `${setKey}:lock:${unit}`,
+
+  /** Prefix of rate-limiter-flexible's counters (it appends `:<key>`); kept on the session Redis (never evicted). */
+  rateLimit: (name: string) => `${prefix()}ratelimit:${name}`,
+  /** Stream of audit entries waiting for the consumer that writes them to Postgres (on the session Redis). */
+  auditStream: () => `${prefix()}audit:stream`,
+
+  // Reminders (lib/reminders), on the durable Redis. Per organisation: the schedule, a sorted set of
+  // reminder members scored by when they are due (or, once handed to the stream, by when they are due
+  // again should the delivery be lost), and the dead-letter stream its admins see.
+  reminderSchedule: (orgId: string) => `${prefix()}reminders:{${orgId}}:due`,
+  reminderDeadLetters: (orgId: string) => `${prefix()}reminders:{${orgId}}:dead`,
+  /**
+   * Shared by all organisations, so that one consumer group serves them all (a stream per organisation
+   * would need one XREADGROUP over hundreds of keys, which a cluster refuses): the delivery stream, and
+   * the set of organisations whose schedules the mover visits. Neither is touched together with an
+   * organisation's keys in one command or script.
+   */
+  reminderStream: () => `${prefix()}reminders:{deliveries}:stream`,
+  reminderOrgs: () => `${prefix()}reminders:{deliveries}:orgs`,
+  /** One schedule rebuild of an organisation at a time, across instances. */
+  reminderRebuildLock: (orgId: string) => `${prefix()}reminders:{${orgId}}:rebuild-lock`,
 };
 
+/** The consumer group that moves audit entries from the stream into Postgres. */
+export const AUDIT_CONSUMER_GROUP = "audit-writers";
+
+/** The consumer group of the reminder stream. */
+export const REMINDER_CONSUMER_GROUP = "reminder-senders";
+
 export const ttl = {
-  /** Seconds a session lives without activity (sliding). */
-  sessionIdleSeconds: 30 * 60,
-  /** Seconds a session lives at most, whatever the activity. */
-  sessionAbsoluteSeconds: 12 * 60 * 60,
+  /** Seconds a session lives without activity (sliding); SESSION_IDLE_MINUTES, default 30 min. */
+  get sessionIdleSeconds() {
+    return Math.max(1, Math.round(env().SESSION_IDLE_MINUTES * 60));
+  },
+  /** Seconds a session lives at most, whatever the activity; SESSION_ABSOLUTE_HOURS, default 12 h. */
+  get sessionAbsoluteSeconds() {
+    return Math.max(1, Math.round(env().SESSION_ABSOLUTE_HOURS * 3600));
+  },
   /** Index sets live this long after their last read (plus jitter), so cold organisations dehydrate. */
   indexSetSeconds: () => 6 * 60 * 60 + Math.floor(Math.random() * 30 * 60),
   eventRecordSeconds: 7 * 24 * 60 * 60,
   /** Deleted events stay known this long, so a late write-through of an older revision cannot revive them. */
   tombstoneSeconds: 24 * 60 * 60,
   hydrateLockMs: 5000,
+  /** Dead letters kept per organisation (older ones are trimmed; the ledger in Postgres keeps them all). */
+  reminderDeadLetterMax: 1000,
 };
 
 /** Hydration units: an organisation's set by day, a patient's by 28 days (both epoch-aligned, UTC). */

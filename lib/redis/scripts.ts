@@ -1,7 +1,7 @@
 import "server-only";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type Redis from "ioredis";
+import type { RedisClient } from "./client";
 
 /** The Lua scripts beside this module, registered as commands (EVALSHA with EVAL fallback). */
 const SCRIPTS = {
@@ -12,11 +12,11 @@ const SCRIPTS = {
 
 type ScriptName = keyof typeof SCRIPTS;
 type ScriptCommand = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
-export type ScriptedRedis = Redis & Record<ScriptName, ScriptCommand> & Record<`${ScriptName}Buffer`, ScriptCommand>;
+export type ScriptedRedis = RedisClient & Record<ScriptName, ScriptCommand> & Record<`${ScriptName}Buffer`, ScriptCommand>;
 
-const registered = new WeakSet<Redis>();
+const registered = new WeakSet<RedisClient>();
 
-export function withScripts(redis: Redis): ScriptedRedis {
+export function withScripts(redis: RedisClient): ScriptedRedis {
   if (!registered.has(redis)) {
     for (const [name, file] of Object.entries(SCRIPTS)) {
       const lua = readFileSync(path.join(process.cwd(), "lib", "redis", "scripts", file), "utf8");

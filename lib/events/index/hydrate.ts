@@ -3,7 +3,9 @@ import { db } from "@/lib/db/client";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
-import { epochMs, occurrenceJson } from "../occurrence-json";
+import { withDeadline } from "@/lib/reliability/deadline";
+import { freshReader } from "@/lib/reliability/fresh-read";
+import { epochMs, occurrenceJson, type Sql } from "../occurrence-json";
 
 export interface MissingUnit {
   setKey: string;
@@ -33,44 +35,77 @@ export async function hydrateUnits(
   token: string,
 ): Promise<void> {
   const redis = withScripts(cacheRedis());
-  const sql = db().$sql;
 
   const locks = missing.reduce((p, m) => p.set(keys.hydrateLock(m.setKey, m.unit), token, "PX", ttl.hydrateLockMs, "NX"), redis.pipeline());
-  const granted = ((await locks.exec()) ?? []).map(([error, value]) => !error && value === "OK");
+  const granted = replies(await locks.exec()).map((value) => value === "OK");
   const mine = missing.filter((_, i) => granted[i]);
   const theirs = missing.filter((_, i) => !granted[i]);
 
   if (mine.length > 0) {
-    // The watermark is read before Postgres: a write-through in between makes the script discard this read.
-    const watermark = (await redis.get(keys.orgWatermark(orgId))) ?? "0";
-    const [org] = await sql<{ max_ms: string; time_zone: string; pending: boolean }[]>`
-      SELECT max_occurrence_ms::text AS max_ms, time_zone,
-             EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending
-      FROM organizations WHERE id = ${orgId}`;
-    // Changes not yet written through would be missing from or contradicted by the index: wait for them.
-    if (org && !org.pending) {
-      const rows = await readUnits(orgId, org.time_zone, unitMs, mine);
-      const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & { hydrateUnit: (...args: unknown[]) => unknown };
-      for (const unit of mine) {
-        const from = unit.unit * unitMs;
-        const pairs = rows
-          .filter((r) => (unit.patientId ? r.patient_id === unit.patientId : true))
-          .filter((r) => Number(r.start_ms) >= from && Number(r.start_ms) < from + unitMs)
-          .flatMap((r) => [r.start_ms, r.member]);
-        fill.hydrateUnit(3, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), watermark, `~${unit.unit}`, ttl.indexSetSeconds(), org.max_ms, ...pairs);
+    try {
+      // The watermark is read before Postgres: a write-through in between makes the script discard this read.
+      const watermark = await readWatermark(orgId);
+      // Bounded: a Postgres that hangs must not hold the request (or the lock) for longer.
+      const found = await withDeadline(readMine(orgId, unitMs, mine));
+      if (found) {
+        const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & { hydrateUnit: (...args: unknown[]) => unknown };
+        for (const unit of mine) {
+          const from = unit.unit * unitMs;
+          const pairs = found.rows
+            .filter((r) => (unit.patientId ? r.patient_id === unit.patientId : true))
+            .filter((r) => Number(r.start_ms) >= from && Number(r.start_ms) < from + unitMs)
+            .flatMap((r) => [r.start_ms, r.member]);
+          fill.hydrateUnit(3, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), watermark, `~${unit.unit}`, ttl.indexSetSeconds(), found.maxMs, ...pairs);
+        }
+        await fill.exec();
       }
-      await fill.exec();
+    } finally {
+      const release = mine.reduce((p, m) => p.del(keys.hydrateLock(m.setKey, m.unit)), redis.pipeline());
+      await release.exec().catch(() => {});
     }
-    const release = mine.reduce((p, m) => p.del(keys.hydrateLock(m.setKey, m.unit)), redis.pipeline());
-    await release.exec();
   }
 
   for (let waited = 0; theirs.length > 0 && waited < WAIT_MAX_MS; waited += WAIT_STEP_MS) {
     await sleep(WAIT_STEP_MS);
     const checks = theirs.reduce((p, m) => p.zscore(m.setKey, `~${m.unit}`), redis.pipeline());
-    const done = ((await checks.exec()) ?? []).map(([, value]) => value !== null);
+    const done = replies(await checks.exec()).map((value) => value !== null);
     if (done.every(Boolean)) return;
   }
+}
+
+/** The rows of the units this request rebuilds; null while the organisation has changes not yet written through. */
+async function readMine(orgId: string, unitMs: number, mine: MissingUnit[]): Promise<{ rows: UnitRow[]; maxMs: string } | null> {
+  // Chosen after the watermark read: a replica must have replayed every write-through counted in it.
+  const sql = (await freshReader()).$sql;
+  const [org] = await sql<{ max_ms: string; time_zone: string; pending: boolean }[]>`
+    SELECT max_occurrence_ms::text AS max_ms, time_zone,
+           EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending
+    FROM organizations WHERE id = ${orgId}`;
+  // Changes not yet written through would be missing from or contradicted by the index: wait for them.
+  if (!org || org.pending) return null;
+  return { rows: await readUnits(sql, orgId, org.time_zone, unitMs, mine), maxMs: org.max_ms };
+}
+
+/** A pipeline's replies; the first error is thrown (Redis away: the caller answers from Postgres at once). */
+function replies(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
+
+/**
+ * The organisation's watermark, created with a random value when absent. Never "absent" in a fill: with
+ * allkeys-lru the key itself can be evicted after a write-through bumped it, and a fill that compared
+ * "absent" with "absent" would then store rows older than that write-through.
+ */
+async function readWatermark(orgId: string): Promise<string> {
+  const redis = cacheRedis();
+  const key = keys.orgWatermark(orgId);
+  const current = await redis.get(key);
+  if (current !== null) return current;
+  await redis.set(key, String(1 + Math.floor(Math.random() * 2 ** 48)), "NX");
+  return (await redis.get(key)) ?? "";
 }
 
 /**
@@ -78,14 +113,13 @@ export async function hydrateUnits(
  * lost it. Safe against a concurrent write-through: that one raises the value, and NX never lowers it.
  */
 export async function primeLookback(orgId: string): Promise<void> {
-  const [org] = await db().$sql<{ max_ms: string }[]>`
-    SELECT max_occurrence_ms::text AS max_ms FROM organizations WHERE id = ${orgId}`;
+  const [org] = await withDeadline(db().$sql<{ max_ms: string }[]>`
+    SELECT max_occurrence_ms::text AS max_ms FROM organizations WHERE id = ${orgId}`);
   if (org) await cacheRedis().set(keys.orgMaxDuration(orgId), org.max_ms, "NX");
 }
 
 /** The members of the given units, in one Postgres query per kind of set. */
-async function readUnits(orgId: string, timeZone: string, unitMs: number, units: MissingUnit[]): Promise<UnitRow[]> {
-  const sql = db().$sql;
+async function readUnits(sql: Sql, orgId: string, timeZone: string, unitMs: number, units: MissingUnit[]): Promise<UnitRow[]> {
   const from = new Date(Math.min(...units.map((u) => u.unit)) * unitMs).toISOString();
   const to = new Date((Math.max(...units.map((u) => u.unit)) + 1) * unitMs).toISOString();
   const member = sql`lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, timeZone)}`;

@@ -1,12 +1,13 @@
 import "server-only";
-import Redis from "ioredis";
-import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { markIndexSuspect, recoverIndex } from "@/lib/reliability/index-recovery";
+import { watchSubscription } from "@/lib/reliability/subscription-watch";
+import { createSubscriber, type RedisClient } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { hotWindows } from "../hot-windows";
 import type { LiveUpdate } from "../types";
 
-const globalForSubscriber = globalThis as unknown as { cohortInvalidations?: Redis };
+const globalForSubscriber = globalThis as unknown as { cohortInvalidations?: RedisClient };
 
 /**
  * Listens to every organisation's live channel and drops the hot windows each change touches. The hot
@@ -16,7 +17,8 @@ export function startInvalidationListener(): void {
   if (globalForSubscriber.cohortInvalidations) return;
   const pattern = keys.liveChannel("*");
   const orgOf = (channel: string) => channel.slice(channel.indexOf("{") + 1, channel.lastIndexOf("}"));
-  const subscriber = new Redis(env().REDIS_URL, { connectionName: "cohort-invalidations", maxRetriesPerRequest: null });
+  // The cache's own server (or cluster): that is where write-throughs publish.
+  const subscriber = createSubscriber("cohort-invalidations");
   globalForSubscriber.cohortInvalidations = subscriber;
 
   const hot = hotWindows();
@@ -27,6 +29,18 @@ export function startInvalidationListener(): void {
       .catch((error: unknown) => logger().warn({ err: error }, "live channel subscription failed"));
   });
   for (const event of ["close", "end", "error"] as const) subscriber.on(event, () => hot.setLive(false));
+  // A Redis that hangs closes nothing: a heartbeat notices. Messages may have been missed meanwhile, and
+  // other instances' write-throughs may have failed: the index is suspect too until the outbox is replayed.
+  watchSubscription(subscriber, {
+    onDown: (reason) => {
+      hot.setLive(false);
+      markIndexSuspect(`live channel silent: ${reason}`);
+    },
+    onUp: () => {
+      hot.setLive(true);
+      recoverIndex();
+    },
+  });
   subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
     try {
       const update = JSON.parse(message) as LiveUpdate;

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
+import { redisBreakers } from "@/lib/redis/client";
 import { syncEvent } from "./sync-event";
 
 /**
@@ -28,7 +29,8 @@ export function startReconciler(): void {
   if (globalForReconciler.cohortReconciler) return;
   let running = false;
   globalForReconciler.cohortReconciler = setInterval(() => {
-    if (running) return;
+    // While the cache is away every pass would read Postgres only to fail at Redis: wait for it.
+    if (running || redisBreakers().cache?.state === "open") return;
     running = true;
     reconcileOutbox()
       .catch((error: unknown) => logger().debug({ err: error }, "outbox reconcile pass failed"))

@@ -4,7 +4,8 @@
 -- ARGV[4] longest occurrence in this unit (ms)  ARGV[5..] score, member pairs
 -- A write-through between the watermark read and now means the Postgres rows may predate it: adding
 -- them could resurrect a deleted event or revert an edit, so the unit stays unhydrated instead.
-if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+-- A missing watermark never matches (the reader created one): it was evicted, maybe after a write-through.
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 for i = 5, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('ZADD', KEYS[1], -1, ARGV[2])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))

@@ -1,12 +1,14 @@
 import { z } from "zod";
-import { getActor } from "@/lib/auth/get-actor";
+import { deleteEventAudited, readEventAudited, updateEventAudited } from "@/lib/audit/audited-events";
+import { authorizeRequest } from "@/lib/auth/authorize";
 import { badRequest, notFound } from "@/lib/errors";
-import { deleteEvent } from "@/lib/events/delete-event";
-import { getEvent } from "@/lib/events/get-event";
-import { updateEvent } from "@/lib/events/update-event";
+import { clientIp } from "@/lib/http/client-ip";
 import { handle, json } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
+
+/** Only staff and admins change events: patients get 403 before any lookup. */
+const STAFF = ["admin", "staff"] as const;
 
 type Context = { params: Promise<{ eventId: string }> };
 
@@ -29,22 +31,22 @@ async function jsonBody(request: Request, optional = false): Promise<Record<stri
   throw badRequest("The body must be a JSON object");
 }
 
-export const GET = handle<Context>(async (_request, context) => {
-  const actor = await getActor();
-  return json(await getEvent(actor, await eventIdOf(context)));
+export const GET = handle<Context>(async (request, context) => {
+  const actor = await authorizeRequest(request);
+  return json(await readEventAudited(actor, await eventIdOf(context), clientIp(request)));
 });
 
 export const PATCH = handle<Context>(async (request, context) => {
-  const actor = await getActor();
+  const actor = await authorizeRequest(request, { mutation: true, roles: STAFF });
   const eventId = await eventIdOf(context);
-  return json(await updateEvent(actor, eventId, await jsonBody(request)));
+  return json(await updateEventAudited(actor, eventId, await jsonBody(request), clientIp(request)));
 });
 
 /** `?scope=&occurrenceStart=[&version=]`, or the same in a JSON body. */
 export const DELETE = handle<Context>(async (request, context) => {
-  const actor = await getActor();
+  const actor = await authorizeRequest(request, { mutation: true, roles: STAFF });
   const eventId = await eventIdOf(context);
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  await deleteEvent(actor, eventId, { ...(await jsonBody(request, true)), ...params });
+  await deleteEventAudited(actor, eventId, { ...(await jsonBody(request, true)), ...params }, clientIp(request));
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 });

@@ -1,4 +1,4 @@
-import { getActor } from "@/lib/auth/get-actor";
+import { authorizeRequest } from "@/lib/auth/authorize";
 import { badRequest } from "@/lib/errors";
 import { handle, json } from "@/lib/http/respond";
 import { lookupPatients } from "@/lib/patients/queries";
@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** `POST /api/patients/lookup` with `{ids}`: names and colours of those patients (a read; POST for size). */
 export const POST = handle(async (request) => {
-  const actor = await getActor();
+  const actor = await authorizeRequest(request);
   const body = (await request.json().catch(() => {
     throw badRequest("The body must be JSON: {ids: [...]}");
   })) as { ids?: unknown } | null;

@@ -1,0 +1,135 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db/client";
+import { auditLog } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { sessionRedis } from "@/lib/redis/client";
+import { keys } from "@/lib/redis/keys";
+
+export type AuditAction =
+  | "events.read" // a feed or range query (GET /api/events, POST /api/events/query)
+  | "event.read" // one event (GET /api/events/:id)
+  | "event.create"
+  | "event.update"
+  | "event.delete"
+  | "ics.read" // a patient's private ICS feed
+  | "password.change"
+  | "user.disable"
+  | "user.enable"
+  | "sessions.revoke";
+
+export interface AuditActor {
+  /** Null when no user acts (the ICS feed answers a token). */
+  userId: string | null;
+  orgId: string;
+  role: string;
+}
+
+export interface AuditInput {
+  action: AuditAction;
+  /** The patients whose events were read or changed. */
+  patientIds?: readonly string[];
+  /** The read covered every patient of the organisation (a whole-organisation calendar view). */
+  allPatients?: boolean;
+  eventId?: string | null;
+  /** A cohort read: the consumer records the cohort's members at that moment as the patients. */
+  cohortId?: string | null;
+  subjectUserId?: string | null;
+  /** The client's address: `clientIp(request)` from lib/http/client-ip. */
+  ip?: string | null;
+  /** Small, non-clinical facts (range, scope, counts). Never titles, names or descriptions. */
+  details?: Record<string, string | number | boolean | null>;
+}
+
+/** What travels through the stream (JSON in the entry's `e` field) and becomes one audit_log row. */
+export interface AuditEntry {
+  entryId: string;
+  orgId: string;
+  occurredAt: string;
+  actorUserId: string | null;
+  actorRole: string;
+  action: AuditAction;
+  patientIds: string[];
+  allPatients: boolean;
+  eventId: string | null;
+  cohortId: string | null;
+  subjectUserId: string | null;
+  ip: string | null;
+  details: Record<string, string | number | boolean | null>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function auditEntry(actor: AuditActor, input: AuditInput, now = new Date()): AuditEntry {
+  // Ids are checked here, where a wrong call is a bug of the caller, not later in the consumer.
+  const ids = [actor.orgId, actor.userId, input.eventId, input.cohortId, input.subjectUserId, ...(input.patientIds ?? [])];
+  for (const id of ids) if (id != null && !UUID.test(id)) throw new Error(`recordAudit: "${id}" is not a UUID`);
+  return {
+    entryId: randomUUID(),
+    orgId: actor.orgId,
+    occurredAt: now.toISOString(),
+    actorUserId: actor.userId,
+    actorRole: actor.role,
+    action: input.action,
+    patientIds: [...new Set(input.patientIds ?? [])],
+    allPatients: input.allPatients ?? false,
+    eventId: input.eventId ?? null,
+    cohortId: input.cohortId ?? null,
+    subjectUserId: input.subjectUserId ?? null,
+    ip: input.ip ?? null,
+    details: input.details ?? {},
+  };
+}
+
+/**
+ * Records who read or changed which patient's events. Call it after the read or the change succeeded:
+ *
+ *   await recordAudit(actor, { action: "event.update", eventId, patientIds, ip: clientIp(request) });
+ *
+ * The request pays one XADD on the session Redis (never evicted, AOF): the audit consumer writes batches to
+ * Postgres in the background and acknowledges them only after the commit, so a restart loses nothing. When
+ * the stream cannot be written the entry goes straight to Postgres; when neither store takes it, the
+ * request fails (503): patient data is not served without a trace.
+ */
+export async function recordAudit(actor: AuditActor, input: AuditInput, now = new Date()): Promise<void> {
+  const entry = auditEntry(actor, input, now);
+  try {
+    await sessionRedis().xadd(keys.auditStream(), "*", "e", JSON.stringify(entry));
+    return;
+  } catch (error) {
+    logger().warn({ err: { message: error instanceof Error ? error.message : String(error) } }, "audit stream unavailable; writing directly");
+  }
+  try {
+    await insertAuditEntries([entry]);
+  } catch (error) {
+    throw new AppError("unavailable", "The audit trail is unavailable; try again shortly", {
+      cause: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** Inserts entries; ones already present (a redelivery) are skipped. */
+export async function insertAuditEntries(entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db()
+    .insert(auditLog)
+    .values(
+      entries.map((e) => ({
+        entryId: e.entryId,
+        orgId: e.orgId,
+        occurredAt: new Date(e.occurredAt),
+        actorUserId: e.actorUserId,
+        actorRole: e.actorRole,
+        action: e.action,
+        patientIds: e.patientIds,
+        allPatients: e.allPatients,
+        eventId: e.eventId,
+        cohortId: e.cohortId,
+        subjectUserId: e.subjectUserId,
+        ip: e.ip,
+        details: e.details,
+      })),
+    )
+    .onConflictDoNothing({ target: auditLog.entryId });
+}

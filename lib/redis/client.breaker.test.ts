@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePorts, startRedisServer } from "@/scripts/lib/redis-servers.mjs";
+import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
+
+/**
+ * The cache client's breaker against a real redis-server of this test's own: frozen (commands hang),
+ * then stopped (connection refused), then back. Bounded waits only; nothing timed is asserted.
+ */
+type Server = Awaited<ReturnType<typeof startRedisServer>>;
+let server: Server;
+const [port] = await freePorts(1, extraPortRange(), "TEST_EXTRA_PORTS");
+
+beforeAll(async () => {
+  server = await startRedisServer({ dir: faultDataDir(`breaker-${process.pid}`), port: port!, name: "breaker test redis" });
+  overrideEnv({
+    REDIS_URL: server.url,
+    SESSION_REDIS_URL: server.url,
+    REDIS_CLUSTER_NODES: undefined,
+    REDIS_COMMAND_TIMEOUT_MS: "200",
+    REDIS_BREAKER_FAILURES: "3",
+    REDIS_BREAKER_PROBE_MS: "50",
+    LOG_LEVEL: "silent",
+  });
+});
+
+afterAll(async () => {
+  const { closeRedis } = await import("./client");
+  await closeRedis();
+  await server?.stop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(check: () => boolean, what: string) {
+  for (let waited = 0; !check(); waited += 20) {
+    if (waited > 15_000) throw new Error(`${what} did not happen within 15 s`);
+    await sleep(20);
+  }
+}
+
+describe("Redis circuit breaker", () => {
+  it("opens on timeouts from a frozen server, refuses at once while open, and closes when it answers", async () => {
+    const { cacheRedis, redisBreakers, RedisUnavailableError } = await import("./client");
+    expect(await cacheRedis().ping()).toBe("PONG");
+
+    server.pause();
+    const timeouts = await Promise.allSettled([cacheRedis().get("a"), cacheRedis().get("b"), cacheRedis().get("c")]);
+    expect(timeouts.map((t) => t.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(redisBreakers().cache?.state).toBe("open");
+    // Refused without being sent: the error is the breaker's, not a timeout.
+    await expect(cacheRedis().get("d")).rejects.toBeInstanceOf(RedisUnavailableError);
+    const pipelined = (await cacheRedis().pipeline().get("e").get("f").exec()) ?? [];
+    expect(pipelined.map(([error]) => error instanceof RedisUnavailableError)).toEqual([true, true]);
+
+    server.resume();
+    await until(() => redisBreakers().cache?.state === "closed", "closing after the server answered again");
+    expect(await cacheRedis().set("after", "1")).toBe("OK");
+    expect(redisBreakers().cache).toMatchObject({ opened: 1 });
+  });
+
+  it("opens at once when the connection is lost, queues nothing, and closes once the server is back", async () => {
+    const { cacheRedis, redisBreakers } = await import("./client");
+    await server.stop();
+    await until(() => redisBreakers().cache?.state === "open", "opening on the lost connection");
+    const refused = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => cacheRedis().get(`k${i}`)));
+    expect(refused.every((r) => r.status === "rejected" && (r.reason as { code?: string }).code === "REDIS_UNAVAILABLE")).toBe(true);
+    expect((cacheRedis() as unknown as { offlineQueue: { length: number } }).offlineQueue.length, "commands queued").toBe(0);
+
+    await server.restart();
+    await until(() => redisBreakers().cache?.state === "closed", "closing after the restart");
+    expect(await cacheRedis().ping()).toBe("PONG");
+  });
+});

@@ -1,0 +1,81 @@
+import "server-only";
+import { reconcileOutbox } from "@/lib/events/index/reconcile";
+import { logger } from "@/lib/logger";
+import { onBreakerChange, redisBreakers } from "@/lib/redis/client";
+
+/**
+ * After the cache Redis was away, its index may lack the writes made meanwhile (their outbox rows wait in
+ * Postgres) or still hold what they replaced: when it comes back (restarted from its AOF, or resumed
+ * after a pause), this process reads no window from it until the outbox has been replayed, so nothing
+ * stale or deleted is served in the gap between "Redis answers" and "the reconciler has caught up".
+ */
+interface RecoveryState {
+  recovering: boolean;
+  started: boolean;
+  /** How many recoveries ran and how long the last one took (for the reliability report). */
+  runs: number;
+  lastMs: number;
+}
+const globalForRecovery = globalThis as unknown as { cohortIndexRecovery?: RecoveryState };
+const state = (): RecoveryState => (globalForRecovery.cohortIndexRecovery ??= { recovering: false, started: false, runs: 0, lastMs: 0 });
+
+const RETRY_MS = 250;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True when reads may come from the index: its Redis answers and nothing is left to replay. */
+export function indexReadable(): boolean {
+  return !state().recovering && redisBreakers().cache?.state !== "open";
+}
+
+export function indexRecoveryStats(): { recovering: boolean; runs: number; lastMs: number } {
+  const { recovering, runs, lastMs } = state();
+  return { recovering, runs, lastMs };
+}
+
+async function drain(): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    if (redisBreakers().cache?.state === "open") return; // away again: the next close starts over
+    try {
+      // Every row, young ones too: replaying an in-flight write-through is harmless (it is idempotent).
+      while ((await reconcileOutbox({ olderThanMs: 0, limit: 500 })) > 0);
+      break;
+    } catch (error) {
+      logger().debug({ err: error }, "index recovery pass failed; retrying");
+      await sleep(RETRY_MS);
+    }
+  }
+  const s = state();
+  s.recovering = false;
+  s.runs += 1;
+  s.lastMs = Date.now() - started;
+  logger().info({ ms: s.lastMs }, "index recovered: outbox replayed, reads use the index again");
+}
+
+/** Reads stay off the index from now until `recoverIndex()` has replayed the outbox. */
+export function markIndexSuspect(reason: string): void {
+  const s = state();
+  if (!s.recovering) logger().warn({ reason }, "the cache may have missed writes: reads avoid the index until it has caught up");
+  s.recovering = true;
+}
+
+/** Replays the outbox, then lets reads use the index again (when it was marked suspect). */
+export function recoverIndex(): void {
+  if (state().recovering) void drain();
+}
+
+/**
+ * Watches the cache breaker (once per process): open marks the index suspect, close replays the outbox.
+ * The live-channel listener reports its silences the same way (markIndexSuspect / recoverIndex): an
+ * instance that sent no command while Redis hung learns of it there.
+ */
+export function startIndexRecovery(): void {
+  const s = state();
+  if (s.started) return;
+  s.started = true;
+  onBreakerChange((name, breaker) => {
+    if (name !== "cohort-cache") return;
+    if (breaker === "open") markIndexSuspect("the cache's circuit opened");
+    else recoverIndex();
+  });
+}
