@@ -171,8 +171,6 @@ async function compareLinear(orgId: string): Promise<IndexDifference[]> {
 
 /** Redis equals Postgres for every organisation; compareIndex itself too where it is fast enough. */
 async function compare(args: { libMaxOccurrences?: number }) {
-  // Whole sets travel in these reads: give them more than the app's one-second command timeout.
-  cacheRedis().options.commandTimeout = 120_000;
   const orgs = await db().$sql<{ id: string; slug: string; n: number }[]>`
     SELECT o.id, o.slug, (SELECT count(*) FROM occurrences x WHERE x.org_id = o.id)::int AS n FROM organizations o ORDER BY o.slug`;
   const started = Date.now();
