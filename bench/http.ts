@@ -89,10 +89,27 @@ export interface Session {
   token: string;
 }
 
-/** Signs in through next-auth's credentials endpoint, as the login form does; returns the cookie. */
+/**
+ * Signs in through next-auth's credentials endpoint, as the login form does; returns the cookie. A 503
+ * (a store briefly unavailable, e.g. a Redis circuit opened on a busy machine) is retried for 30 s.
+ */
 export async function login(port: number, email: string, password: string): Promise<Session> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await loginOnce(port, email, password);
+    } catch (error) {
+      if (!(error instanceof Unavailable) || attempt >= 30) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+class Unavailable extends Error {}
+
+async function loginOnce(port: number, email: string, password: string): Promise<Session> {
   const origin = `http://${hostOf(port)}`;
   const csrf = await send({ port, path: "/api/auth/csrf" });
+  if (csrf.status === 503) throw new Unavailable(`GET /api/auth/csrf answered 503`);
   if (csrf.status !== 200) throw new Error(`GET /api/auth/csrf answered ${csrf.status}`);
   const { csrfToken } = JSON.parse(csrf.body.toString()) as { csrfToken: string };
   const jar = cookiesFrom(csrf.headers);
@@ -106,6 +123,7 @@ export async function login(port: number, email: string, password: string): Prom
   });
   const all = [...jar, ...cookiesFrom(reply.headers)];
   const token = all.find((c) => /^(__Secure-)?next-auth\.session-token=/.test(c));
+  if (reply.status === 503 || /unavailable/i.test(reply.body.toString())) throw new Unavailable(`login of ${email}: ${reply.body.toString().slice(0, 200)}`);
   if (!token || reply.status >= 400) {
     throw new Error(`login of ${email} failed: ${reply.status} ${reply.body.toString().slice(0, 200)}`);
   }
