@@ -150,16 +150,16 @@ async function redisInfo(section: string): Promise<Record<string, string>> {
  */
 async function roleCalls(role: string): Promise<{ total: number; data: number }> {
   const [row] = await admin!<{ total: string; data: string }[]>`
-    SELECT coalesce(sum(s.calls) FILTER (WHERE s.query !~ 'FROM index_outbox\s+WHERE created_at'), 0)::text AS total,
-           coalesce(sum(s.calls) FILTER (WHERE s.query ~ '\m(occurrences|occurrence_patients)\M'), 0)::text AS data
-    FROM pg_stat_statements(false) s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = ${role}`;
+    SELECT coalesce(sum(s.calls) FILTER (WHERE s.query !~ 'FROM index_outbox\\s+WHERE created_at'), 0)::text AS total,
+           coalesce(sum(s.calls) FILTER (WHERE s.query ~ '\\m(occurrences|occurrence_patients)\\M'), 0)::text AS data
+    FROM pg_stat_statements(true) s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = ${role}`;
   return { total: Number(row!.total), data: Number(row!.data) };
 }
 
 /** Per statement (query text) calls of a role so far, to say which statements a phase ran. */
 async function roleStatements(role: string): Promise<Map<string, number>> {
   const rows = await admin!<{ query: string; calls: string }[]>`
-    SELECT regexp_replace(s.query, '\s+', ' ', 'g') AS query, sum(s.calls)::text AS calls
+    SELECT regexp_replace(s.query, '\\s+', ' ', 'g') AS query, sum(s.calls)::text AS calls
     FROM pg_stat_statements(true) s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = ${role} GROUP BY 1`;
   return new Map(rows.map((r) => [r.query, Number(r.calls)]));
 }
