@@ -102,6 +102,9 @@ const NO_IDS = new Set([
   "POST /api/auth/[...nextauth]",
   "GET /api/health",
   "GET /api/health/live",
+  // The benchmark's floor: bytes from process memory, 404 unless BENCH_MODE=1 (npm run bench); no ids.
+  "GET /api/bench/floor",
+  "PUT /api/bench/floor",
   ...["GET", "POST", "PATCH", "PUT", "DELETE"].map((m) => `${m} /api/[...path]`),
 ]);
 
