@@ -127,6 +127,9 @@ const NO_IDS = new Set([
   // The caller's own organisation's clinicians, rooms and types; a text search within it (staff only).
   "GET /api/resources",
   "GET /api/appointments/search",
+  // The benchmark's floor: bytes from process memory, 404 unless BENCH_MODE=1 (npm run bench); no ids.
+  "GET /api/bench/floor",
+  "PUT /api/bench/floor",
   ...["GET", "POST", "PATCH", "PUT", "DELETE"].map((m) => `${m} /api/[...path]`),
 ]);
 
