@@ -230,6 +230,13 @@ export const occurrences = pgTable(
     /** From `occurrence_statuses` (kept apart so it survives re-materialisation). */
     status: appointmentStatusEnum("status").notNull().default("booked"),
     statusReason: text("status_reason"),
+    /**
+     * The occurrence's JSON in the feed, times in its own time zone (drizzle/0011): what feeds asking in
+     * that zone concatenate, so the Postgres path does no per-row formatting.
+     */
+    feedJson: text("feed_json").generatedAlwaysAs(
+      sql`occurrence_json_stored(event_id, original_start, title, start_at, end_at, all_day, time_zone, patient_ids, recurring, rrule, version, description, location, clinician_id, room_id, type_id, status, status_reason)`,
+    ),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.originalStart] }),

@@ -10,31 +10,15 @@ export type Fragment = PendingQuery<Row[]>;
  * from Postgres and the fragments stored in the Redis index are both built by this one expression, so
  * the two paths answer byte-identical JSON. `status` is always present ("booked" by default); a patient's
  * own feed never holds a cancelled occurrence (`"status":"cancelled"` is matched as is by read-window.lua).
+ *
+ * Asked in the occurrence's own zone (the common case: events are anchored in the organisation's zone)
+ * the stored `feed_json` is the answer; otherwise `occurrence_json` (drizzle/0011) formats it, inlined.
  */
-export function occurrenceJson(sql: Sql, timeZone: string, patientIds: Fragment = sql`o.patient_ids`): Fragment {
-  return sql`json_strip_nulls(json_build_object(
-    'id', o.event_id || '_' || (extract(epoch FROM o.original_start) * 1000)::bigint,
-    'eventId', o.event_id,
-    'title', o.title,
-    'start', CASE WHEN o.all_day THEN to_char(o.start_at AT TIME ZONE o.time_zone, 'YYYY-MM-DD')
-                  ELSE iso_local(o.start_at, ${timeZone}) END,
-    'end', CASE WHEN o.all_day THEN to_char(o.end_at AT TIME ZONE o.time_zone, 'YYYY-MM-DD')
-                ELSE iso_local(o.end_at, ${timeZone}) END,
-    'allDay', o.all_day,
-    'timeZone', o.time_zone,
-    'patientIds', ${patientIds},
-    'recurring', o.recurring,
-    'rrule', o.rrule,
-    'originalStart', iso_local(o.original_start, ${timeZone}),
-    'version', o.version,
-    'description', o.description,
-    'location', o.location,
-    'clinicianId', o.clinician_id,
-    'roomId', o.room_id,
-    'typeId', o.type_id,
-    'status', o.status,
-    'statusReason', o.status_reason
-  ))::text`;
+export function occurrenceJson(sql: Sql, timeZone: string, patientIds?: Fragment): Fragment {
+  const built = sql`occurrence_json(o.event_id, o.original_start, o.title, o.start_at, o.end_at, o.all_day, o.time_zone,
+    ${patientIds ?? sql`o.patient_ids`}, o.recurring, o.rrule, o.version, o.description, o.location, o.clinician_id,
+    o.room_id, o.type_id, o.status, o.status_reason, ${timeZone}::text)`;
+  return patientIds ? built : sql`CASE WHEN o.time_zone = ${timeZone}::text THEN o.feed_json ELSE ${built} END`;
 }
 
 /** Epoch milliseconds of a timestamptz column, as a bigint that the driver returns as text. */

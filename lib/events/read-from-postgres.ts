@@ -1,9 +1,6 @@
 import "server-only";
 import { freshRead } from "@/lib/reliability/fresh-read";
-import { MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
 import { occurrenceJson, type Fragment, type Sql } from "./occurrence-json";
-
-const LOOKBACK = `${MAX_OCCURRENCE_DAYS} days`;
 
 export interface PostgresFeedScope {
   orgId: string;
@@ -26,13 +23,14 @@ async function readBody(sql: Sql, scope: PostgresFeedScope, start: Date, end: Da
   // drizzle replaces the driver's Date serialiser: instants travel as ISO text.
   const from = start.toISOString();
   const to = end.toISOString();
+  // Look back by the organisation's longest occurrence (it only grows, kept by every write), not by the
+  // longest allowed: a month of look-back scans thirty times the rows a day view returns.
+  const earliest = sql`${from}::timestamptz - make_interval(secs => (SELECT max_occurrence_ms FROM organizations WHERE id = ${scope.orgId}) / 1000.0)`;
   const filter: Fragment = scope.patientIds
     ? sql`o.org_id = ${scope.orgId} AND o.end_at > ${from} AND (o.event_id, o.original_start) IN (
         SELECT op.event_id, op.original_start FROM occurrence_patients op
-        WHERE op.patient_id = ANY(${scope.patientIds}::uuid[]) AND op.start_at < ${to}
-          AND op.start_at > ${from}::timestamptz - ${LOOKBACK}::interval)`
-    : sql`o.org_id = ${scope.orgId} AND o.start_at < ${to}
-        AND o.start_at > ${from}::timestamptz - ${LOOKBACK}::interval AND o.end_at > ${from}`;
+        WHERE op.patient_id = ANY(${scope.patientIds}::uuid[]) AND op.start_at < ${to} AND op.start_at > ${earliest})`
+    : sql`o.org_id = ${scope.orgId} AND o.start_at < ${to} AND o.start_at > ${earliest} AND o.end_at > ${from}`;
   const patientIds = scope.ownPatientId ? sql`ARRAY[${scope.ownPatientId}::uuid]` : undefined;
   // Cancelled occurrences stay on staff calendars (struck through) and vanish from patients' own.
   const visible: Fragment = scope.ownPatientId ? sql`AND o.status <> 'cancelled'` : sql``;
