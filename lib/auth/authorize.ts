@@ -1,10 +1,11 @@
 import "server-only";
 import { headers } from "next/headers";
-import { forbidden } from "@/lib/errors";
 import { assertSameOrigin } from "@/lib/http/origin";
-import { limiters } from "@/lib/rate-limit/limiters";
+import { forbidden, unauthorized } from "@/lib/errors";
+import { apiBudget, apiBudgetSpent } from "@/lib/rate-limit/limiters";
 import type { Actor, Role } from "./actor";
-import { getActor } from "./get-actor";
+import { sessionIdFromCookie } from "./session-cookie";
+import { readSessionSpending } from "./session-store";
 
 export interface AuthorizeOptions {
   /**
@@ -19,7 +20,7 @@ export interface AuthorizeOptions {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * The guard every route handler calls first, in place of `getActor()`:
+ * The guard every route handler calls first:
  *
  *   const actor = await authorizeRequest(request, { mutation: true, roles: ["admin", "staff"] });
  *
@@ -46,9 +47,13 @@ export async function authorizeAction(options: { roles?: readonly Role[] } = {})
   return authorizeActor(options.roles);
 }
 
+/** Session, its idle slide and one request of the user's budget: one Redis round trip (one script). */
 async function authorizeActor(roles: readonly Role[] | undefined): Promise<Actor> {
-  const actor = await getActor();
-  if (roles && !roles.includes(actor.role)) throw forbidden();
-  await limiters().consumeApi(actor.userId);
-  return actor;
+  const sessionId = await sessionIdFromCookie();
+  const session = sessionId ? await readSessionSpending(sessionId, apiBudget()) : null;
+  if (!session) throw unauthorized();
+  // The role is known only from the record the script read: a refused role has spent its point too.
+  if (roles && !roles.includes(session.actor.role)) throw forbidden();
+  if (session.verdict.refusedForMs !== null) throw apiBudgetSpent(session.verdict.refusedForMs);
+  return session.actor;
 }

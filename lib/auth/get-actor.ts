@@ -1,6 +1,5 @@
 import "server-only";
 import { getServerSession } from "next-auth/next";
-import { unauthorized } from "@/lib/errors";
 import type { Actor } from "./actor";
 import { authOptions } from "./options";
 import { readSession } from "./session-store";
@@ -10,10 +9,4 @@ export async function findActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions());
   if (!session?.sid) return null;
   return readSession(session.sid);
-}
-
-export async function getActor(): Promise<Actor> {
-  const actor = await findActor();
-  if (!actor) throw unauthorized();
-  return actor;
 }

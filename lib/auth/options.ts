@@ -18,7 +18,7 @@ const credentialsSchema = z.object({
 
 /**
  * next-auth's credentials provider only works with JWT sessions, so the JWT carries nothing but an
- * opaque session id; the session itself lives in Redis and is checked on every request (getActor).
+ * opaque session id; the session itself lives in Redis and is checked on every request (authorizeRequest, findActor).
  */
 export function authOptions(): AuthOptions {
   return {

@@ -64,7 +64,7 @@ export function createLimiters(redis: Redis, config: LimiterConfig): Limiters {
   };
   const perAccount = make("login-account", config.loginPerAccount, config.loginWindowSeconds);
   const perIp = make("login-ip", config.loginPerIp, config.loginWindowSeconds);
-  const api = make("api", config.apiPerMinute, 60);
+  const api = make("api", config.apiPerMinute, 60); // apiBudget() below counts on the same key
 
   /** rate-limiter-flexible rejects with its result when over the limit and with an Error when the store fails. */
   async function consume(limiter: RateLimiterRedis, key: string, message?: string): Promise<void> {
@@ -95,6 +95,20 @@ export function createLimiters(redis: Redis, config: LimiterConfig): Limiters {
     },
     consumeApi: (userId) => consume(api, userId),
   };
+}
+
+/**
+ * The per-user API budget, spent by the API guard in the session check's round trip
+ * (lib/auth/session-store, readSessionSpending) on the same counter as `consumeApi`.
+ */
+export function apiBudget(): { keyPrefix: string; points: number; windowSeconds: number } {
+  return { keyPrefix: keys.rateLimit("api"), points: env().API_RATE_LIMIT_PER_MINUTE, windowSeconds: 60 };
+}
+
+/** The answer to a request over the API budget. */
+export function apiBudgetSpent(retryAfterMs: number): AppError {
+  recordRateLimitRefusal("api"); // ops metrics
+  return rateLimited(retryAfterMs / 1000);
 }
 
 const globalForLimiters = globalThis as unknown as { cohortLimiters?: Limiters };

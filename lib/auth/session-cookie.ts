@@ -1,0 +1,48 @@
+import "server-only";
+import { hkdfSync } from "node:crypto";
+import { jwtDecrypt } from "jose";
+import { cookies } from "next/headers";
+import { env } from "@/lib/env";
+
+/**
+ * The session id from next-auth's cookie, for the API guard. getServerSession would decrypt the JWT,
+ * derive its key (HKDF) twice and re-encrypt a rolled cookie on every request; the JWT carries nothing but
+ * the session id, and expiry is the Redis record's business (lib/auth/session-store), so the guard only
+ * decrypts it, with the key derived once per secret. Same key, algorithm and tolerance as next-auth 4's
+ * `decode` (next-auth/jwt), so every cookie next-auth issued reads the same here.
+ */
+const INFO = "NextAuth.js Generated Encryption Key";
+const CLOCK_TOLERANCE_SECONDS = 15;
+
+let derived: { secret: string; key: Uint8Array } | undefined;
+
+function encryptionKey(secret: string): Uint8Array {
+  if (derived?.secret !== secret) derived = { secret, key: new Uint8Array(hkdfSync("sha256", secret, "", INFO, 32)) };
+  return derived.key;
+}
+
+export function sessionCookieName(): string {
+  return env().NEXTAUTH_URL.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+}
+
+/** The session id the cookie names, or null (no cookie, a forged or expired token). */
+export async function sessionIdFromCookie(): Promise<string | null> {
+  const jar = await cookies();
+  const name = sessionCookieName();
+  // next-auth splits tokens over 4 KB into name.0, name.1, …; ours carry only an id, but read both forms.
+  const token =
+    jar.get(name)?.value ??
+    jar
+      .getAll()
+      .filter((c) => c.name.startsWith(`${name}.`))
+      .sort((a, b) => Number(a.name.slice(name.length + 1)) - Number(b.name.slice(name.length + 1)))
+      .map((c) => c.value)
+      .join("");
+  if (!token) return null;
+  try {
+    const { payload } = await jwtDecrypt(token, encryptionKey(env().NEXTAUTH_SECRET), { clockTolerance: CLOCK_TOLERANCE_SECONDS });
+    return typeof payload.sid === "string" ? payload.sid : null;
+  } catch {
+    return null;
+  }
+}
