@@ -7,7 +7,7 @@ import { schedulingTransaction } from "@/lib/resources/booking-guard";
 import { extendSeriesHolding, reachResourceBookings } from "@/lib/resources/reach";
 import { saveEventReminders } from "@/lib/reminders/settings";
 import { createEventSchema, parseInput, resolveTimes, validateRrule } from "./event-input";
-import { assertPatientsInOrg, rematerialize, seriesEndOf } from "./event-store";
+import { assertPatientsInOrg, initialUntil, materializeNew, seriesEndOf } from "./event-store";
 import { findConflicts, schedulingConflict } from "./find-conflicts";
 import { toDetail } from "./get-event";
 import { horizonFrom } from "./horizon";
@@ -44,14 +44,18 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
         timeZone: data.timeZone,
         rrule,
         ...assignment,
-        revision: 0,
+        revision: 1,
+        seriesEnd: seriesEndOf({ rrule, startAt, endAt, timeZone: data.timeZone, allDay: data.allDay }),
+        materializedUntil: rrule ? initialUntil(startAt) : null,
         createdBy: actor.userId,
       })
       .returning();
-    await tx.insert(eventPatients).values(patientIds.map((patientId) => ({ eventId: inserted!.id, patientId })));
-    if (data.reminders) await saveEventReminders(tx, actor.orgId, inserted!.id, data.reminders);
-    const event = await rematerialize(tx, { event: inserted!, patientIds, exceptions: [] });
-    const extended = await reachResourceBookings(tx, [event.id]);
+    const event = inserted!;
+    await tx.insert(eventPatients).values(patientIds.map((patientId) => ({ eventId: event.id, patientId })));
+    if (data.reminders) await saveEventReminders(tx, actor.orgId, event.id, data.reminders);
+    await materializeNew(tx, event, patientIds);
+    // Only a series holding a clinician or room can reach into other bookings.
+    const extended = rrule && (assignment.clinicianId || assignment.roomId) ? await reachResourceBookings(tx, [event.id]) : [];
     if (!data.allowConflicts) {
       const conflicts = await findConflicts(tx, [event.id], actor.timeZone);
       if (conflicts.length) throw schedulingConflict(conflicts);

@@ -44,7 +44,7 @@ async function expectIndexEqualsPostgres() {
   // The cached path and the Postgres path answer byte-identical JSON.
   for (const patientIds of [undefined, [patient(0)], org.patients.map((p) => p.id)]) {
     const cached = await readFromIndex({ orgId: org.id, patientIds }, q.start, q.end);
-    expect(cached?.toString()).toBe(await readFromPostgres({ orgId: org.id, patientIds }, q.start, q.end, TZ));
+    expect(cached?.toString()).toBe((await readFromPostgres({ orgId: org.id, patientIds }, q.start, q.end, TZ)).toString());
   }
 }
 

@@ -74,11 +74,27 @@ export async function rematerialize(tx: Tx, loaded: LoadedEvent, now = new Date(
     .set({ revision: sql`${events.revision} + 1`, seriesEnd: seriesEndOf(loaded.event), updatedAt: now })
     .where(eq(events.id, loaded.event.id))
     .returning();
-  const until = new Date(Math.max(horizonFrom(now).getTime(), event!.materializedUntil?.getTime() ?? 0, event!.startAt.getTime() + 28 * 86_400_000));
+  const until = new Date(Math.max(initialUntil(event!.startAt, now).getTime(), event!.materializedUntil?.getTime() ?? 0));
   await materializeEvent(tx, event!, loaded.patientIds, loaded.exceptions, until);
   await noteLongestOccurrence(tx, event!);
   await tx.insert(indexOutbox).values({ orgId: event!.orgId, eventId: event!.id, version: event!.revision, previous });
   return event!;
+}
+
+/** How far a new series is materialised: the rolling horizon, and at least four weeks past its start. */
+export function initialUntil(startAt: Date, now = new Date()): Date {
+  return new Date(Math.max(horizonFrom(now).getTime(), startAt.getTime() + 28 * 86_400_000));
+}
+
+/**
+ * `rematerialize` for an event inserted in this transaction with revision 1, its `seriesEnd` and (for a
+ * series) `materializedUntil = initialUntil(startAt)`: nothing to replace or look up first.
+ */
+export async function materializeNew(tx: Tx, event: EventRow, patientIds: string[]): Promise<void> {
+  const until = event.materializedUntil ?? initialUntil(event.startAt);
+  await materializeEvent(tx, event, patientIds, [], until, undefined, false, true);
+  await noteLongestOccurrence(tx, event);
+  await tx.insert(indexOutbox).values({ orgId: event.orgId, eventId: event.id, version: event.revision, previous: [] });
 }
 
 /** Keeps the organisation's longest occurrence current (the index's look-back depends on it). */

@@ -43,11 +43,18 @@ export async function materializeEvent(
    * extending, as reads do; a booking extends strictly so that the conflict is reported).
    */
   skipResourceConflicts = extendFrom !== undefined,
+  /**
+   * The event was inserted in this transaction with its `materializedUntil`: it has no occurrences or
+   * statuses to replace and its row needs no update (three round trips fewer for every create).
+   */
+  fresh = false,
 ): Promise<number> {
   const from = extendFrom ?? event.startAt;
-  await tx
-    .delete(occurrences)
-    .where(extendFrom ? and(eq(occurrences.eventId, event.id), gte(occurrences.originalStart, extendFrom)) : eq(occurrences.eventId, event.id));
+  if (!fresh) {
+    await tx
+      .delete(occurrences)
+      .where(extendFrom ? and(eq(occurrences.eventId, event.id), gte(occurrences.originalStart, extendFrom)) : eq(occurrences.eventId, event.id));
+  }
 
   const slots = event.rrule
     ? expandOccurrences(
@@ -60,10 +67,12 @@ export async function materializeEvent(
 
   const byOriginal = new Map(exceptions.map((x) => [x.originalStart.getTime(), x]));
   // Statuses live apart, keyed like exceptions: every rewrite of the series copies them back on.
-  const statuses = await tx
-    .select({ originalStart: occurrenceStatuses.originalStart, status: occurrenceStatuses.status, reason: occurrenceStatuses.reason })
-    .from(occurrenceStatuses)
-    .where(extendFrom ? and(eq(occurrenceStatuses.eventId, event.id), gte(occurrenceStatuses.originalStart, extendFrom)) : eq(occurrenceStatuses.eventId, event.id));
+  const statuses = fresh
+    ? []
+    : await tx
+        .select({ originalStart: occurrenceStatuses.originalStart, status: occurrenceStatuses.status, reason: occurrenceStatuses.reason })
+        .from(occurrenceStatuses)
+        .where(extendFrom ? and(eq(occurrenceStatuses.eventId, event.id), gte(occurrenceStatuses.originalStart, extendFrom)) : eq(occurrenceStatuses.eventId, event.id));
   const statusOf = new Map(statuses.map((s) => [s.originalStart.getTime(), s]));
   const rows: (typeof occurrences.$inferInsert)[] = [];
   for (const slot of slots) {
@@ -122,6 +131,6 @@ export async function materializeEvent(
     if (links.length) await tx.insert(occurrencePatients).values(links);
   }
 
-  if (event.rrule) await tx.update(events).set({ materializedUntil: until }).where(eq(events.id, event.id));
+  if (event.rrule && !fresh) await tx.update(events).set({ materializedUntil: until }).where(eq(events.id, event.id));
   return rows.length;
 }

@@ -14,7 +14,7 @@ export type Fragment = PendingQuery<Row[]>;
  * Asked in the occurrence's own zone (the common case: events are anchored in the organisation's zone)
  * the stored `feed_json` is the answer; otherwise `occurrence_json` (drizzle/0011) formats it, inlined.
  */
-export function occurrenceJson(sql: Sql, timeZone: string, patientIds?: Fragment): Fragment {
+export function occurrenceJson(sql: Sql, timeZone: string | Fragment, patientIds?: Fragment): Fragment {
   const built = sql`occurrence_json(o.event_id, o.original_start, o.title, o.start_at, o.end_at, o.all_day, o.time_zone,
     ${patientIds ?? sql`o.patient_ids`}, o.recurring, o.rrule, o.version, o.description, o.location, o.clinician_id,
     o.room_id, o.type_id, o.status, o.status_reason, ${timeZone}::text)`;

@@ -45,7 +45,7 @@ async function expectIndexEqualsPostgres() {
   expect(await compareIndex(org.id, { org: units.orgMs, patient: units.patientMs })).toEqual([]);
   for (const scope of [{}, { patientIds: [patient(0)] }, { patientIds: [patient(0)], ownPatientId: patient(0) }]) {
     const cached = await readFromIndex({ orgId: org.id, ...scope }, q.start, q.end);
-    expect(cached?.toString()).toBe(await readFromPostgres({ orgId: org.id, ...scope }, q.start, q.end, TZ));
+    expect(cached?.toString()).toBe((await readFromPostgres({ orgId: org.id, ...scope }, q.start, q.end, TZ)).toString());
   }
 }
 

@@ -9,54 +9,41 @@ import { hotWindows } from "../hot-windows";
 import type { LiveUpdate } from "../types";
 import { epochMs, occurrenceJson } from "../occurrence-json";
 
-interface OutboxRow {
-  id: string;
-  version: number;
-  deleted: boolean;
-  previous: [number, string[]][];
-  /** Seconds since the row was committed (Postgres' clock: no skew with the app's). */
-  age: number;
-}
-
 /**
  * Brings the Redis index of one event up to what Postgres holds now, then clears the event's outbox
  * rows it covered. Idempotent and safe to run concurrently (the script applies only newer revisions),
  * so the write path calls it right after a commit and the reconciler calls it for whatever is left.
- * Returns false when there was nothing to do.
+ * Returns null when there was nothing to do.
  */
 export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpdate | null> {
   const sql = db().$sql;
-  // Outbox rows first, state second: the state read is then at least as new as every row it clears.
-  const pending = await sql<OutboxRow[]>`
-    SELECT id::text, version, deleted, previous, extract(epoch FROM clock_timestamp() - created_at)::float8 AS age
-    FROM index_outbox WHERE event_id = ${eventId} ORDER BY id`;
-  if (pending.length === 0) return null;
-  const readAt = performance.now(); // ops metrics
-
-  const [state] = await sql<{ revision: number; version: number; time_zone: string; max_ms: string }[]>`
-    SELECT e.revision, e.version, org.time_zone, org.max_occurrence_ms::text AS max_ms
-    FROM events e JOIN organizations org ON org.id = e.org_id WHERE e.id = ${eventId}`;
-  const [orgRow] = state
-    ? [state]
-    : await sql<{ time_zone: string; max_ms: string }[]>`
-        SELECT time_zone, max_occurrence_ms::text AS max_ms FROM organizations WHERE id = ${orgId}`;
-  if (!orgRow) {
+  // One statement, one snapshot: the state it reads is as new as every outbox row it clears. The
+  // members come as the JSON text apply-event.lua takes ([[startMs, member, [patientId…]]…]).
+  const [row] = await sql<SyncRow[]>`
+    SELECT
+      (SELECT json_agg(json_build_array(x.id::text, x.version, x.deleted, x.previous, extract(epoch FROM clock_timestamp() - x.created_at)) ORDER BY x.id)
+       FROM index_outbox x WHERE x.event_id = ${eventId}) AS pending,
+      e.revision, e.version, org.max_occurrence_ms::text AS max_ms,
+      (SELECT json_agg(json_build_array(${epochMs(sql, sql`o.start_at`)},
+                lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, sql`org.time_zone`)}, o.patient_ids))::text
+       FROM occurrences o WHERE o.event_id = e.id) AS members,
+      (SELECT array_agg(DISTINCT p.id) FROM occurrences o, unnest(o.patient_ids) AS p(id) WHERE o.event_id = e.id) AS patient_ids
+    FROM organizations org LEFT JOIN events e ON e.id = ${eventId} AND e.org_id = org.id
+    WHERE org.id = ${orgId}`;
+  if (!row) {
+    // The organisation is gone, and its index with it.
     await sql`DELETE FROM index_outbox WHERE event_id = ${eventId}`;
     return null;
   }
+  const pending = row.pending ?? [];
+  if (pending.length === 0) return null;
+  const readAt = performance.now(); // ops metrics
 
-  const members = state
-    ? await sql<{ start_ms: string; member: string; patient_ids: string[] }[]>`
-        SELECT ${epochMs(sql, sql`o.start_at`)}::text AS start_ms,
-               lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, orgRow.time_zone)} AS member,
-               o.patient_ids
-        FROM occurrences o WHERE o.event_id = ${eventId}`
-    : [];
-
-  const previous = pending.flatMap((row) => row.previous);
-  const patientIds = [...new Set([...previous.flatMap(([, ids]) => ids), ...members.flatMap((m) => m.patient_ids)])];
-  const revision = state?.revision ?? Math.max(...pending.map((row) => row.version));
-  const update: LiveUpdate = { eventId, version: state?.version ?? revision, deleted: !state, patientIds };
+  const live = row.revision !== null;
+  const previous = pending.flatMap(([, , , held]) => held);
+  const patientIds = [...new Set([...previous.flatMap(([, ids]) => ids), ...(row.patient_ids ?? [])])];
+  const revision = row.revision ?? Math.max(...pending.map(([, version]) => version));
+  const update: LiveUpdate = { eventId, version: row.version ?? revision, deleted: !live, patientIds };
 
   const applied = await withScripts(cacheRedis()).applyEvent(
     4,
@@ -67,10 +54,10 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
     keys.patientEventsPrefix(orgId),
     eventId,
     revision,
-    state ? 0 : 1,
+    live ? 0 : 1,
     JSON.stringify(previous),
-    JSON.stringify(members.map((m) => [Number(m.start_ms), m.member, m.patient_ids])),
-    orgRow.max_ms,
+    live ? (row.members ?? "[]") : "[]",
+    row.max_ms,
     ttl.indexSetSeconds(),
     ttl.eventRecordSeconds,
     ttl.tombstoneSeconds,
@@ -78,11 +65,24 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
     JSON.stringify(update),
   );
   // ops metrics: commit-to-index lag of the oldest change this call covered
-  recordWriteThrough(applied === 1 ? "applied" : "skipped", pending[0]!.age + (performance.now() - readAt) / 1000);
+  recordWriteThrough(applied === 1 ? "applied" : "skipped", pending[0]![4] + (performance.now() - readAt) / 1000);
 
-  const lastId = pending[pending.length - 1]!.id;
+  const lastId = pending[pending.length - 1]![0];
   await sql`DELETE FROM index_outbox WHERE event_id = ${eventId} AND id <= ${lastId}`;
   return update;
+}
+
+/** An outbox row: id, revision after the change, deleted, occurrences the index may hold, age (s). */
+type OutboxEntry = [string, number, boolean, [number, string[]][], number];
+
+interface SyncRow {
+  pending: OutboxEntry[] | null;
+  /** Null when the event is gone. */
+  revision: number | null;
+  version: number | null;
+  max_ms: string;
+  members: string | null;
+  patient_ids: string[] | null;
 }
 
 /**

@@ -102,7 +102,7 @@ export async function runConcurrentEdits(options: { appPorts: [number, number]; 
     await waitForOutbox(org.id);
     const query = feedQueryFromSearchParams(new URLSearchParams(window));
     const fromIndex = await clients[1]!.request<FeedOccurrence[]>("GET", `/api/events?${window}`);
-    const fromPostgres = JSON.parse(await readFromPostgres({ orgId: org.id }, query.start, query.end, query.timeZone)) as FeedOccurrence[];
+    const fromPostgres = JSON.parse((await readFromPostgres({ orgId: org.id }, query.start, query.end, query.timeZone)).toString()) as FeedOccurrence[];
     const byKind: Record<string, Record<string, number>> = {};
     for (const { kind, result } of attempts) {
       byKind[kind] ??= {};

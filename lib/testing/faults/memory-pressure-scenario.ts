@@ -22,7 +22,7 @@ async function redisInfo(url: string): Promise<Record<string, string>> {
 /** What Postgres answers for a window, parsed (the index must answer the same, byte for byte). */
 async function truth(orgId: string, window: string): Promise<string> {
   const query = feedQueryFromSearchParams(new URLSearchParams(window));
-  return readFromPostgres({ orgId, patientIds: query.patientIds }, query.start, query.end, query.timeZone);
+  return (await readFromPostgres({ orgId, patientIds: query.patientIds }, query.start, query.end, query.timeZone)).toString();
 }
 
 /**

@@ -86,7 +86,7 @@ export async function runStampede(options: {
       const calls = await statementCalls(options.url, STATEMENTS);
       const perKey = watch.perKey();
       const end = "end" in burst && burst.end ? burst.end : to;
-      const truth = JSON.parse(await readFromPostgres({ orgId: org.id, patientIds: burst.patientIds }, from, end, org.timeZone)) as unknown;
+      const truth = JSON.parse((await readFromPostgres({ orgId: org.id, patientIds: burst.patientIds }, from, end, org.timeZone)).toString()) as unknown;
       figures.push({
         name: burst.name,
         requests: summarize(results),
