@@ -160,7 +160,8 @@ test("resize an occurrence and drag it, each for all events of the series", asyn
 
   // Resize: pull the bottom edge down by two half-hour slots (the event's own height is one slot).
   const event = page.getByRole("button", { name: title }).first();
-  await event.scrollIntoViewIfNeeded();
+  // Mid-screen, so that the pointer's path downwards stays inside the viewport.
+  await event.evaluate((element) => element.scrollIntoView({ block: "center" }));
   await event.hover();
   let box = (await event.boundingBox())!;
   const slot = box.height;
@@ -172,6 +173,7 @@ test("resize an occurrence and drag it, each for all events of the series", asyn
 
   // Drag: move the first occurrence an hour later; with "All events" the whole series moves.
   await planner.waitForLoaded();
+  await event.evaluate((element) => element.scrollIntoView({ block: "center" }));
   box = (await event.boundingBox())!;
   await dragDown(box.x + box.width / 2, box.y + slot / 2, slot * 2);
   await scopeAll();
