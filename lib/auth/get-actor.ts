@@ -1,7 +1,9 @@
 import "server-only";
 import { getServerSession } from "next-auth/next";
+import { unauthorized } from "@/lib/errors";
 import type { Actor } from "./actor";
 import { authOptions } from "./options";
+import { sessionIdFromCookie } from "./session-cookie";
 import { readSession } from "./session-store";
 
 /** The signed-in actor or null; throws `unavailable` when the session store cannot be asked. */
@@ -9,4 +11,11 @@ export async function findActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions());
   if (!session?.sid) return null;
   return readSession(session.sid);
+}
+
+/** The session id the request's cookie names (after `authorizeRequest` has checked the session itself). */
+export async function getSessionId(): Promise<string> {
+  const sessionId = await sessionIdFromCookie();
+  if (!sessionId) throw unauthorized();
+  return sessionId;
 }
