@@ -126,9 +126,16 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
     defaultResources: () => shownRef.current.filter,
   });
 
+  // The calendar's first fetch already used these: refetch only when they change (a refetch on mount
+  // fetched the whole feed a second time on every page load).
+  const shownBefore = useRef(false);
   useEffect(() => {
     hiddenRef.current = hidden;
     shownRef.current = { filter, colorBy };
+    if (!shownBefore.current) {
+      shownBefore.current = true;
+      return;
+    }
     calendarRef.current?.getApi().refetchEvents();
   }, [hidden, filter, colorBy]);
 
