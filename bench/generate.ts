@@ -112,6 +112,9 @@ export async function generate(sql: Sql, options: GenerateOptions): Promise<Gene
     const [role] = await tx<{ super: boolean }[]>`SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user`;
     if (role?.super) await tx`SET LOCAL session_replication_role = replica`;
     await tx`SET LOCAL synchronous_commit = off`;
+    // One statement inserts every occurrence (a million at the full scale, each formatting its stored
+    // feed JSON): a bulk load, not a request, so the app's statement timeout does not apply.
+    await tx`SET LOCAL statement_timeout = 0`;
     await tx.unsafe(`
       CREATE OR REPLACE FUNCTION pg_temp.bench_hash(k text) RETURNS bigint LANGUAGE sql IMMUTABLE AS
         $$ SELECT ('x' || substr(md5(k), 1, 12))::bit(48)::bigint $$;

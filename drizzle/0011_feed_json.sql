@@ -42,15 +42,19 @@ $$;
 --> statement-breakpoint
 -- A generated column needs an immutable expression: this wrapper's formatting depends only on its
 -- arguments and the time zone database (a tzdata update is followed by rewriting affected rows, as the
--- Redis index's fragments are).
+-- Redis index's fragments are). PL/pgSQL, not SQL: a SQL function declared immutable around stable ones
+-- is not inlined and costs ~37 µs a row through the SQL-function executor; PL/pgSQL's simple-expression
+-- path ~14 µs (the inlined expression alone ~11 µs).
 CREATE FUNCTION occurrence_json_stored(
   event_id uuid, original_start timestamptz, title text, start_at timestamptz, end_at timestamptz, all_day boolean,
   time_zone text, patient_ids uuid[], recurring boolean, rrule text, version integer, description text, location text,
   clinician_id uuid, room_id uuid, type_id uuid, status appointment_status, status_reason text
 ) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT occurrence_json(event_id, original_start, title, start_at, end_at, all_day, time_zone, patient_ids, recurring,
-    rrule, version, description, location, clinician_id, room_id, type_id, status, status_reason, time_zone)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN occurrence_json(event_id, original_start, title, start_at, end_at, all_day, time_zone, patient_ids, recurring,
+    rrule, version, description, location, clinician_id, room_id, type_id, status, status_reason, time_zone);
+END
 $$;
 --> statement-breakpoint
 ALTER TABLE "occurrences" ADD COLUMN "feed_json" text GENERATED ALWAYS AS (occurrence_json_stored(event_id, original_start, title, start_at, end_at, all_day, time_zone, patient_ids, recurring, rrule, version, description, location, clinician_id, room_id, type_id, status, status_reason)) STORED;
