@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { METRICS_TOKEN, SERVER_LOG_FILE } from "./e2e/server-env";
 
 // `npm test` provisions the services and passes their URLs, TEST_PORT and CHROMIUM_PATH in the environment.
 const port = Number(process.env.TEST_PORT ?? 3100);
@@ -48,7 +49,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/api/health/live`,
     reuseExistingServer: false,
     // The runner resolves `server-only` with the react-server condition; the server must not inherit it.
-    env: { NODE_OPTIONS: "" },
+    // Logs to a file the specs read (request ids, no patient data); metrics behind a known test token.
+    env: { NODE_OPTIONS: "", LOG_FILE: SERVER_LOG_FILE, METRICS_TOKEN },
     timeout: 60_000,
     stdout: "ignore",
     stderr: "pipe",

@@ -21,7 +21,7 @@ function linksFor(nav: AppHeaderProps["nav"], role: Role | undefined) {
   const links = nav === "staff" || role === "admin" || role === "staff" ? [...STAFF_LINKS] : [];
   if (role === "patient") links.push({ href: "/my-calendar", label: "My calendar" });
   if (role === "admin") {
-    links.push({ href: "/admin/users", label: "Users" }, { href: "/admin/audit", label: "Audit log" }, { href: "/admin/reminders", label: "Reminders" });
+    links.push({ href: "/admin/users", label: "Users" }, { href: "/admin/audit", label: "Audit log" }, { href: "/admin/reminders", label: "Reminders" }, { href: "/admin/system", label: "System" });
   }
   if (role) links.push({ href: "/account", label: "Account" });
   return links;

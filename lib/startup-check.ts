@@ -4,7 +4,8 @@ import { env, isBuildPhase } from "@/lib/env";
 // first request. Then the background work of every instance starts: the outbox reconciler, the
 // listener that keeps the in-process hot windows fresh, the recovery that keeps reads off the index
 // after a cache outage until the outbox is replayed, and the reminder worker (REMINDER_WORKER=off
-// leaves reminders to `npm run worker` processes).
+// leaves reminders to `npm run worker` processes), and the operations side (statistics, the horizon job,
+// an optional cache warm-up).
 if (!isBuildPhase()) {
   try {
     env();
@@ -26,4 +27,6 @@ if (!isBuildPhase()) {
     const { startReminderWorker } = await import("@/lib/reminders/worker");
     startReminderWorker();
   }
+  const { startOperations } = await import("@/lib/ops/start-ops");
+  startOperations();
 }

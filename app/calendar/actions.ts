@@ -6,6 +6,7 @@ import { authorizeAction } from "@/lib/auth/authorize";
 import { AppError } from "@/lib/errors";
 import type { DeleteRequest } from "@/lib/events/delete-event";
 import type { EventInput, EventPatch, SchedulingConflict } from "@/lib/events/types";
+import { observeAction } from "@/lib/http/observe-action";
 import { clientIp } from "@/lib/http/client-ip";
 
 /** What the calendar shows after a change: done, or why not (with the conflicts to warn about). */
@@ -15,15 +16,17 @@ export type MutationResult =
 
 /** Thin: authenticate, let lib validate and scope, map domain errors into a result the UI shows. */
 async function run(work: () => Promise<string | null>): Promise<MutationResult> {
-  try {
-    return { ok: true, eventId: await work() };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    const conflicts = error.details?.conflicts as SchedulingConflict[] | undefined;
-    const message =
-      error.code === "version_conflict" ? "Someone else changed this appointment meanwhile. The calendar has been reloaded; try again." : error.message;
-    return { ok: false, code: error.code, message, ...(conflicts ? { conflicts } : {}) };
-  }
+  return observeAction("calendar", async () => {
+    try {
+      return { ok: true, eventId: await work() };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const conflicts = error.details?.conflicts as SchedulingConflict[] | undefined;
+      const message =
+        error.code === "version_conflict" ? "Someone else changed this appointment meanwhile. The calendar has been reloaded; try again." : error.message;
+      return { ok: false, code: error.code, message, ...(conflicts ? { conflicts } : {}) };
+    }
+  });
 }
 
 /** Staff and admins only (Origin, session, role, budget); every change leaves an audit entry. */

@@ -5,19 +5,22 @@ import type { Actor } from "@/lib/auth/actor";
 import { authorizeAction } from "@/lib/auth/authorize";
 import { addCohortMembers, createCohort, deleteCohort, removeCohortMembers, renameCohort } from "@/lib/cohorts/cohorts";
 import { AppError } from "@/lib/errors";
+import { observeAction } from "@/lib/http/observe-action";
 
 export type ActionResult = { ok: true } | { ok: false; message: string };
 
 /** Thin: authenticate, let lib validate and scope, map domain errors into a message the form shows. */
 async function run(work: (actor: Actor) => Promise<unknown>): Promise<ActionResult> {
-  try {
-    await work(await authorizeAction({ roles: ["admin", "staff"] }));
-    revalidatePath("/cohorts");
-    return { ok: true };
-  } catch (error) {
-    if (error instanceof AppError) return { ok: false, message: error.message };
-    throw error;
-  }
+  return observeAction("cohorts", async () => {
+    try {
+      await work(await authorizeAction({ roles: ["admin", "staff"] }));
+      revalidatePath("/cohorts");
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, message: error.message };
+      throw error;
+    }
+  });
 }
 
 export async function createCohortAction(name: string) {

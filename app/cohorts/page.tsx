@@ -12,7 +12,7 @@ export default async function CohortsPage() {
   const [{ userName, orgName }, cohorts] = await Promise.all([describeActor(actor), listCohorts(actor)]);
   return (
     <>
-      <AppHeader title={`${orgName} — cohorts`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/cohorts" />
+      <AppHeader title={`${orgName} — cohorts`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/cohorts" role={actor.role} />
       <main>
         <CohortManager
           cohorts={cohorts}

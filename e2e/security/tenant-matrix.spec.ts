@@ -98,7 +98,7 @@ const CALLS: Call[] = [
 ];
 
 /**
- * Handlers with no ids to abuse: sign-in (throttled and tested elsewhere), health, the API's 404, and the
+ * Handlers with no ids to abuse: sign-in (throttled and tested elsewhere), health, metrics, the API's 404, and the
  * live stream (the caller's own organisation's changes, filtered per patient in lib/live).
  */
 const NO_IDS = new Set([
@@ -107,6 +107,9 @@ const NO_IDS = new Set([
   "POST /api/auth/[...nextauth]",
   "GET /api/health",
   "GET /api/health/live",
+  "GET /api/health/ready",
+  // Bearer METRICS_TOKEN, no session and no ids: process-wide counters (e2e/ops.spec.ts).
+  "GET /api/metrics",
   ...["GET", "POST", "PATCH", "PUT", "DELETE"].map((m) => `${m} /api/[...path]`),
 ]);
 

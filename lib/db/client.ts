@@ -2,27 +2,19 @@ import "server-only";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { withReplicas, type PgWithReplicas } from "drizzle-orm/pg-core";
 import postgres from "postgres";
+import { postgresOptions } from "@/lib/connections";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
 
 export type Database = ReturnType<typeof openDatabase>;
 
 /**
- * One pool. The statement timeout is Postgres' own: a statement that runs too long is cancelled and its
- * transaction rolled back on the server, so a slow database gives a clear error (503) with nothing
- * half-written, instead of requests that hang. Idle transactions are ended the same way.
+ * One pool, sized and bounded in lib/connections.ts. The statement timeout is Postgres' own: a statement
+ * that runs too long is cancelled and its transaction rolled back on the server, so a slow database gives
+ * a clear error (503) with nothing half-written, instead of requests that hang.
  */
-export function openDatabase(url: string, { statementTimeoutMs = env().DB_STATEMENT_TIMEOUT_MS, max = 10 } = {}) {
-  const client = postgres(url, {
-    max,
-    idle_timeout: 30,
-    connect_timeout: 5,
-    onnotice: () => {},
-    connection:
-      statementTimeoutMs > 0
-        ? { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs * 2 }
-        : {},
-  });
+export function openDatabase(url: string, { statementTimeoutMs = env().DB_STATEMENT_TIMEOUT_MS, max = env().DB_POOL_MAX } = {}) {
+  const client = postgres(url, postgresOptions(url, { statementTimeoutMs, max }));
   return Object.assign(drizzle(client, { schema }), { $sql: client });
 }
 

@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgEnum,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -387,3 +388,18 @@ export const reminderDeliveries = pgTable(
     index("reminder_deliveries_due_idx").on(t.dueAt),
   ],
 );
+
+/**
+ * Fencing for jobs that one instance runs at a time under a Redis lock (lib/ops/horizon-job.ts). A lock
+ * can expire under a paused runner; every write of the job first raises `token` to the runner's fencing
+ * token in the same transaction and is refused when a newer runner already did, so a stale runner can
+ * never write after its successor. Tokens come from a Postgres sequence, not from Redis: the cache
+ * instance may restart empty, and a counter that starts again at 1 would fence every later runner out.
+ */
+export const jobFenceTokens = pgSequence("job_fence_tokens");
+
+export const jobFences = pgTable("job_fences", {
+  name: text("name").primaryKey(),
+  token: bigint("token", { mode: "number" }).notNull(),
+  updatedAt: tstz("updated_at").notNull().defaultNow(),
+});

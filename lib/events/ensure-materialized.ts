@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { eventExceptions, eventPatients, events, indexOutbox } from "@/lib/db/schema";
-import { currentOccurrences } from "./event-store";
+import { currentOccurrences, type Tx } from "./event-store";
 import { HORIZON_TOP_UP_WEEKS, HORIZON_WEEKS } from "./horizon";
 import { syncEventAfterCommit } from "./index/sync-event";
 import { materializeEvent } from "./materialize";
@@ -36,9 +36,13 @@ export async function ensureMaterialized(orgId: string, end: Date, now = new Dat
   }
 }
 
-/** Materialises one series further (under its row lock, so concurrent readers extend it once). */
-export async function extendSeries(eventId: string, until: Date): Promise<boolean> {
+/**
+ * Materialises one series further (under its row lock, so concurrent readers extend it once). `guard`
+ * runs first inside the transaction and may throw to abort it (the horizon job's fencing check).
+ */
+export async function extendSeries(eventId: string, until: Date, options: { guard?: (tx: Tx) => Promise<void> } = {}): Promise<boolean> {
   return db().transaction(async (tx) => {
+    await options.guard?.(tx);
     const [event] = await tx.select().from(events).where(eq(events.id, eventId)).for("update");
     if (!event?.rrule || !event.materializedUntil || event.materializedUntil >= until) return false;
     const previous = await currentOccurrences(tx, eventId);

@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/actor";
 import { notFound } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { recordCacheRead, recordDependencyError } from "@/lib/metrics/instruments"; // ops metrics
 import { withDeadline } from "@/lib/reliability/deadline";
 import { indexReadable } from "@/lib/reliability/index-recovery";
 import { ensureMaterialized } from "./ensure-materialized";
@@ -29,12 +30,16 @@ export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promi
   const hot = hotWindows();
   const key = cached ? windowKey(actor, query) : "";
   const hit = cached ? hot.get(key) : undefined;
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    recordCacheRead(isStaff(actor) ? (query.patientIds || query.cohortId ? "patients" : "org") : "own", "hot"); // ops metrics
+    return hit;
+  }
   const generation = hot.generation(actor.orgId);
 
   // Bounded: a Postgres that hangs gives a 503 rather than a request that never ends.
   const scope = await withDeadline(feedScope(actor, query));
   await withDeadline(ensureMaterialized(actor.orgId, query.end));
+  const kind = scope.ownPatientId ? "own" : scope.patientIds ? "patients" : "org"; // ops metrics
   if (cached) {
     try {
       const body = await readFromIndex(scope, query.start, query.end);
@@ -46,8 +51,14 @@ export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promi
         return visible;
       }
     } catch (error) {
+      recordCacheRead(kind, "error"); // ops metrics
+      recordDependencyError("redis_cache", error);
       logger().warn({ err: error }, "index read failed; answering from Postgres");
     }
+  } else {
+    // ops metrics: not asked because it is off or in another zone (bypass), or because its breaker is
+    // open or it is catching up after an outage (error: the cache is unavailable).
+    recordCacheRead(kind, cacheEnabled() && query.timeZone === actor.orgTimeZone ? "error" : "bypass");
   }
   return readFromPostgres(scope, query.start, query.end, query.timeZone);
 }

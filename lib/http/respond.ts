@@ -1,7 +1,8 @@
 import "server-only";
 import { ZodError } from "zod";
 import { AppError, describeZodError, type AppErrorCode } from "@/lib/errors";
-import { logger } from "@/lib/logger";
+import { logger, requestIdFrom, withRequestContext } from "@/lib/logger";
+import { recordDependencyError, recordRequest } from "@/lib/metrics/instruments";
 
 const statusOf: Record<AppErrorCode, number> = {
   bad_request: 400,
@@ -52,6 +53,7 @@ export function errorResponse(error: unknown): Response {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && CONNECTION_FAILURES.has(code)) {
     const what = code === "REDIS_UNAVAILABLE" ? "Redis" : "The database";
+    recordDependencyError(code === "REDIS_UNAVAILABLE" ? "redis_cache" : "postgres", error);
     logger().error({ err: error }, `${what} unavailable`);
     return json({ error: { code: "unavailable", message: `${what} is unavailable; try again shortly` } }, { status: 503 });
   }
@@ -61,13 +63,53 @@ export function errorResponse(error: unknown): Response {
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** Wraps a route handler so every failure leaves as a contract error. */
+/**
+ * Wraps a route handler: every failure leaves as a contract error; every request gets a request id (its
+ * log lines carry it, the response returns it as `X-Request-Id`), one access log line and a latency
+ * observation under its route pattern (never the raw path: ids and ICS tokens stay out of labels and logs).
+ */
 export function handle<C>(handler: Handler<C>): Handler<C> {
-  return async (request, context) => {
-    try {
-      return await handler(request, context);
-    } catch (error) {
-      return errorResponse(error);
-    }
+  return (request, context) => {
+    const requestId = requestIdFrom(request.headers);
+    return withRequestContext({ requestId }, async () => {
+      const started = performance.now();
+      let response: Response;
+      try {
+        response = await handler(request, context);
+      } catch (error) {
+        response = errorResponse(error);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const route = await routePattern(request, context);
+      recordRequest(request.method, route, response.status, seconds);
+      logger().info({ method: request.method, route, status: response.status, ms: Math.round(seconds * 10_000) / 10 }, "request");
+      try {
+        response.headers.set("X-Request-Id", requestId);
+      } catch {
+        // Redirect responses have immutable headers; the id is still in the log.
+      }
+      return response;
+    });
   };
+}
+
+/** "/api/events/[eventId]" for "/api/events/4f0c…": each dynamic segment named by its parameter. */
+export async function routePattern(request: Request, context: unknown): Promise<string> {
+  const segments = new URL(request.url).pathname.split("/");
+  let params: Record<string, string | string[]> = {};
+  try {
+    params = ((await (context as { params?: unknown } | undefined)?.params) ?? {}) as Record<string, string | string[]>;
+  } catch {
+    // no parameters
+  }
+  for (const [name, value] of Object.entries(params)) {
+    if (Array.isArray(value)) {
+      const at = segments.indexOf(encodeURIComponent(value[0] ?? ""));
+      if (at > 0) segments.splice(at, value.length, `[...${name}]`);
+    } else {
+      const at = segments.indexOf(encodeURIComponent(value));
+      if (at > 0) segments[at] = `[${name}]`;
+    }
+  }
+  return segments.join("/") || "/";
 }

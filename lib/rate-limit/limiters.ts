@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { sessionRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
+import { recordRateLimitRefusal } from "@/lib/metrics/instruments";
 
 /**
  * Rate limits, counted in Redis by rate-limiter-flexible (fixed windows). The counters live on the session
@@ -55,8 +56,12 @@ export interface Limiters {
 }
 
 export function createLimiters(redis: Redis, config: LimiterConfig): Limiters {
-  const make = (name: string, points: number, duration: number) =>
-    new RateLimiterRedis({ storeClient: redis, keyPrefix: keys.rateLimit(name), points, duration });
+  const names = new Map<RateLimiterRedis, string>(); // ops metrics: refusals by limiter
+  const make = (name: string, points: number, duration: number) => {
+    const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: keys.rateLimit(name), points, duration });
+    names.set(limiter, name);
+    return limiter;
+  };
   const perAccount = make("login-account", config.loginPerAccount, config.loginWindowSeconds);
   const perIp = make("login-ip", config.loginPerIp, config.loginWindowSeconds);
   const api = make("api", config.apiPerMinute, 60);
@@ -66,7 +71,10 @@ export function createLimiters(redis: Redis, config: LimiterConfig): Limiters {
     try {
       await limiter.consume(key);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext / 1000, message);
+      if (rejection instanceof RateLimiterRes) {
+        recordRateLimitRefusal(names.get(limiter) ?? "unknown"); // ops metrics
+        throw rateLimited(rejection.msBeforeNext / 1000, message);
+      }
       throw storeUnavailable(rejection);
     }
   }

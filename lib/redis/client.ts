@@ -1,6 +1,8 @@
 import "server-only";
 import Redis, { Cluster, Command } from "ioredis";
+import { clusterNodeOptions, redisOptions, redisTls } from "@/lib/connections";
 import { env } from "@/lib/env";
+import { recordDependencyError } from "@/lib/metrics/instruments";
 import { logger } from "@/lib/logger";
 import { CircuitBreaker, type BreakerState, type BreakerStats } from "@/lib/reliability/circuit-breaker";
 
@@ -86,15 +88,9 @@ function guard(client: RedisClient, name: string): CircuitBreaker {
 }
 
 function connectStandalone(url: string, name: string): { client: Redis; breaker: CircuitBreaker } {
-  const client = new Redis(url, {
-    connectionName: name,
-    commandTimeout: env().REDIS_COMMAND_TIMEOUT_MS,
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
-  // Errors surface on the commands that hit them; the connection-level event only needs a listener.
-  client.on("error", () => {});
+  const client = new Redis(url, redisOptions(url, name));
+  // Errors surface on the commands that hit them; the connection-level event is only counted.
+  client.on("error", (error) => recordDependencyError(name === "cohort-sessions" ? "redis_sessions" : "redis_cache", error));
   return { client, breaker: guard(client, name) };
 }
 
@@ -107,15 +103,10 @@ function connectCluster(nodes: string[], name: string): { client: Cluster; break
     {
       clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2000),
       slotsRefreshTimeout: 2000,
-      redisOptions: {
-        connectionName: name,
-        commandTimeout: env().REDIS_COMMAND_TIMEOUT_MS,
-        connectTimeout: 2000,
-        maxRetriesPerRequest: 1,
-      },
+      redisOptions: clusterNodeOptions(name),
     },
   );
-  client.on("error", () => {});
+  client.on("error", (error) => recordDependencyError("redis_cache", error));
   client.on("node error", () => {});
   return { client, breaker: guard(client, name) };
 }
@@ -166,7 +157,11 @@ export function createSubscriber(name: string): RedisClient {
   const client =
     REDIS_CLUSTER_NODES.length > 0
       ? connectCluster(REDIS_CLUSTER_NODES, name).client
-      : new Redis(REDIS_URL, { connectionName: name, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) });
+      : new Redis(REDIS_URL, {
+          connectionName: name,
+          retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+          ...(env().REDIS_CA_FILE && REDIS_URL.startsWith("rediss://") ? { tls: redisTls(true) } : {}),
+        });
   client.on("error", () => {});
   return client;
 }

@@ -29,6 +29,14 @@ export const keys = {
   /** One rebuild of one unit of one set at a time. */
   hydrateLock: (setKey: string, unit: number) => `${setKey}:lock:${unit}`,
 
+  // Operations (lib/ops, lib/metrics). One hash tag `{ops}` keeps them in one cluster slot, so the
+  // System page reads a quarter of an hour of statistics with one MGET-like pipeline.
+  /** Feed read outcomes and Redis evictions per minute, summed over every app instance (a hash). */
+  opsMinuteStats: (minute: number) => `${prefix()}ops:{ops}:stats:${minute}`,
+  /** Held by the one instance running the horizon job; its value is the runner's fencing token. */
+  horizonLock: () => `${prefix()}ops:{ops}:horizon:lock`,
+  /** Held while one instance warms the cache at start-up; set afterwards so a rolling deploy warms once. */
+  warmLock: () => `${prefix()}ops:{ops}:warm:lock`,
   /** Prefix of rate-limiter-flexible's counters (it appends `:<key>`); kept on the session Redis (never evicted). */
   rateLimit: (name: string) => `${prefix()}ratelimit:${name}`,
   /** Stream of audit entries waiting for the consumer that writes them to Postgres (on the session Redis). */
@@ -72,6 +80,11 @@ export const ttl = {
   /** Deleted events stay known this long, so a late write-through of an older revision cannot revive them. */
   tombstoneSeconds: 24 * 60 * 60,
   hydrateLockMs: 5000,
+  opsMinuteStatsSeconds: 2 * 60 * 60,
+  /** The horizon lock is renewed while the job runs; a runner that dies frees it after this. */
+  horizonLockMs: 60_000,
+  /** After a start-up warm-up, other instances starting within this window skip theirs. */
+  warmLockSeconds: 10 * 60,
   /** Dead letters kept per organisation (older ones are trimmed; the ledger in Postgres keeps them all). */
   reminderDeadLetterMax: 1000,
 };

@@ -3,7 +3,8 @@ import { handle, json } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
 
+/** DESIGN.md's contract, exactly: `{status, postgres, redis, sessions}`. Details: /api/health/ready. */
 export const GET = handle(async () => {
-  const health = await checkHealth();
-  return json(health, { status: health.status === "down" ? 503 : 200 });
+  const { status, postgres, redis, sessions } = await checkHealth();
+  return json({ status, postgres, redis, sessions }, { status: status === "down" ? 503 : 200 });
 });

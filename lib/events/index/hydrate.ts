@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
+import { recordLockWait, recordRehydration } from "@/lib/metrics/instruments"; // ops metrics
 import { withDeadline } from "@/lib/reliability/deadline";
 import { freshReader } from "@/lib/reliability/fresh-read";
 import { epochMs, occurrenceJson, type Sql } from "../occurrence-json";
@@ -35,6 +36,7 @@ export async function hydrateUnits(
   token: string,
 ): Promise<void> {
   const redis = withScripts(cacheRedis());
+  const kind = missing[0]?.patientId ? "patients" : "org"; // ops metrics
 
   const locks = missing.reduce((p, m) => p.set(keys.hydrateLock(m.setKey, m.unit), token, "PX", ttl.hydrateLockMs, "NX"), redis.pipeline());
   const granted = replies(await locks.exec()).map((value) => value === "OK");
@@ -57,7 +59,11 @@ export async function hydrateUnits(
             .flatMap((r) => [r.start_ms, r.member]);
           fill.hydrateUnit(3, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), watermark, `~${unit.unit}`, ttl.indexSetSeconds(), found.maxMs, ...pairs);
         }
-        await fill.exec();
+        const filled = replies(await fill.exec()).filter((value) => value === 1).length;
+        recordRehydration(kind, "filled", filled); // ops metrics
+        recordRehydration(kind, "discarded", mine.length - filled);
+      } else {
+        recordRehydration(kind, "deferred", mine.length); // ops metrics
       }
     } finally {
       const release = mine.reduce((p, m) => p.del(keys.hydrateLock(m.setKey, m.unit)), redis.pipeline());
@@ -65,12 +71,17 @@ export async function hydrateUnits(
     }
   }
 
+  const waitStarted = performance.now(); // ops metrics
   for (let waited = 0; theirs.length > 0 && waited < WAIT_MAX_MS; waited += WAIT_STEP_MS) {
     await sleep(WAIT_STEP_MS);
     const checks = theirs.reduce((p, m) => p.zscore(m.setKey, `~${m.unit}`), redis.pipeline());
     const done = replies(await checks.exec()).map((value) => value !== null);
-    if (done.every(Boolean)) return;
+    if (done.every(Boolean)) {
+      recordLockWait(kind, "filled", (performance.now() - waitStarted) / 1000); // ops metrics
+      return;
+    }
   }
+  if (theirs.length > 0) recordLockWait(kind, "timeout", (performance.now() - waitStarted) / 1000); // ops metrics
 }
 
 /** The rows of the units this request rebuilds; null while the organisation has changes not yet written through. */

@@ -4,6 +4,7 @@ import { MAX_OCCURRENCE_DAYS } from "@/lib/db/schema";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl, units } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
+import { recordCacheRead } from "@/lib/metrics/instruments"; // ops metrics
 import { hydrateUnits, primeLookback, type MissingUnit } from "./hydrate";
 
 const UNKNOWN_LOOKBACK_MS = MAX_OCCURRENCE_DAYS * 86_400_000;
@@ -29,6 +30,7 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
     ? scope.patientIds.map((id) => keys.patientEvents(scope.orgId, id))
     : [keys.orgEvents(scope.orgId)];
   const unitMs = scope.patientIds ? units.patientMs : units.orgMs;
+  const kind = scope.ownPatientId ? "own" : scope.patientIds ? "patients" : "org"; // ops metrics
 
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const reply = (await redis.readWindowBuffer(
@@ -42,7 +44,10 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
       ttl.indexSetSeconds(),
       ...(scope.ownPatientId ? [scope.ownPatientId] : []),
     )) as [number, ...(Buffer | number)[]];
-    if (reply[0] === 1) return reply[1] as Buffer;
+    if (reply[0] === 1) {
+      recordCacheRead(kind, attempt === 0 ? "hit" : "miss"); // ops metrics
+      return reply[1] as Buffer;
+    }
     if (attempt === ATTEMPTS - 1) break;
     if (reply[1] !== 1) {
       // Without the look-back every read would need a month of units: learn it, then ask again.
@@ -56,5 +61,6 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
     });
     await hydrateUnits(scope.orgId, unitMs, missing, randomBytes(8).toString("hex"));
   }
+  recordCacheRead(kind, "fallback"); // ops metrics
   return null;
 }

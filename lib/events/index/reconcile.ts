@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
+import { recordOutboxReplayed } from "@/lib/metrics/instruments"; // ops metrics
 import { redisBreakers } from "@/lib/redis/client";
 import { syncEvent } from "./sync-event";
 
@@ -18,6 +19,7 @@ export async function reconcileOutbox({ olderThanMs = 2000, limit = 200 } = {}):
     if (await syncEvent(row.org_id, row.event_id)) synced += 1;
     // Other instances (and this one) drop their hot windows when the publication arrives.
   }
+  recordOutboxReplayed(synced); // ops metrics
   return synced;
 }
 

@@ -4,6 +4,7 @@ import { logger } from "@/lib/logger";
 import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
+import { recordWriteThrough } from "@/lib/metrics/instruments"; // ops metrics
 import { hotWindows } from "../hot-windows";
 import type { LiveUpdate } from "../types";
 import { epochMs, occurrenceJson } from "../occurrence-json";
@@ -13,6 +14,8 @@ interface OutboxRow {
   version: number;
   deleted: boolean;
   previous: [number, string[]][];
+  /** Seconds since the row was committed (Postgres' clock: no skew with the app's). */
+  age: number;
 }
 
 /**
@@ -25,8 +28,10 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
   const sql = db().$sql;
   // Outbox rows first, state second: the state read is then at least as new as every row it clears.
   const pending = await sql<OutboxRow[]>`
-    SELECT id::text, version, deleted, previous FROM index_outbox WHERE event_id = ${eventId} ORDER BY id`;
+    SELECT id::text, version, deleted, previous, extract(epoch FROM clock_timestamp() - created_at)::float8 AS age
+    FROM index_outbox WHERE event_id = ${eventId} ORDER BY id`;
   if (pending.length === 0) return null;
+  const readAt = performance.now(); // ops metrics
 
   const [state] = await sql<{ revision: number; version: number; time_zone: string; max_ms: string }[]>`
     SELECT e.revision, e.version, org.time_zone, org.max_occurrence_ms::text AS max_ms
@@ -53,7 +58,7 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
   const revision = state?.revision ?? Math.max(...pending.map((row) => row.version));
   const update: LiveUpdate = { eventId, version: state?.version ?? revision, deleted: !state, patientIds };
 
-  await withScripts(cacheRedis()).applyEvent(
+  const applied = await withScripts(cacheRedis()).applyEvent(
     4,
     keys.eventRecord(orgId, eventId),
     keys.orgEvents(orgId),
@@ -72,6 +77,8 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
     keys.liveChannel(orgId),
     JSON.stringify(update),
   );
+  // ops metrics: commit-to-index lag of the oldest change this call covered
+  recordWriteThrough(applied === 1 ? "applied" : "skipped", pending[0]!.age + (performance.now() - readAt) / 1000);
 
   const lastId = pending[pending.length - 1]!.id;
   await sql`DELETE FROM index_outbox WHERE event_id = ${eventId} AND id <= ${lastId}`;
@@ -88,6 +95,7 @@ export async function syncEventAfterCommit(orgId: string, eventId: string): Prom
     const update = await syncEvent(orgId, eventId);
     if (update) hotWindows().invalidate(orgId, update.patientIds);
   } catch (error) {
+    recordWriteThrough("failed"); // ops metrics
     hotWindows().invalidateOrg(orgId);
     logger().warn({ err: error, eventId }, "index write-through failed; the reconciler will retry");
   }
