@@ -9,7 +9,7 @@ CREATE TABLE "user_invites" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "organizations" ADD COLUMN "week_start" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "organizations" ADD COLUMN "week_start" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "organizations" ADD COLUMN "workday_start" text DEFAULT '08:00' NOT NULL;--> statement-breakpoint
 ALTER TABLE "organizations" ADD COLUMN "workday_end" text DEFAULT '18:00' NOT NULL;--> statement-breakpoint
 ALTER TABLE "organizations" ADD COLUMN "work_days" integer[] DEFAULT '{1,2,3,4,5}'::integer[] NOT NULL;--> statement-breakpoint

@@ -38,7 +38,7 @@ export const organizations = pgTable("organizations", {
    */
   maxOccurrenceMs: bigint("max_occurrence_ms", { mode: "number" }).notNull().default(0),
   /** First day of the calendars' week: 0 Sunday … 6 Saturday. */
-  weekStart: integer("week_start").notNull().default(1),
+  weekStart: integer("week_start").notNull().default(0),
   /** Working hours (local "HH:MM" in each viewer's zone) and days (0 Sunday … 6 Saturday): calendars shade the rest. */
   workdayStart: text("workday_start").notNull().default("08:00"),
   workdayEnd: text("workday_end").notNull().default("18:00"),
