@@ -22,4 +22,6 @@ ALTER TABLE "user_invites" ADD CONSTRAINT "user_invites_created_by_users_id_fk" 
 CREATE INDEX "user_invites_user_idx" ON "user_invites" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "patients_org_lower_name_idx" ON "patients" USING btree ("org_id",lower("name"),"id");--> statement-breakpoint
 CREATE INDEX "patients_org_dob_idx" ON "patients" USING btree ("org_id","date_of_birth","id");--> statement-breakpoint
-CREATE INDEX "patients_name_trgm_idx" ON "patients" USING gin (lower("name") gin_trgm_ops);
+CREATE INDEX "patients_org_archived_idx" ON "patients" USING btree ("org_id","archived_at");--> statement-breakpoint
+CREATE INDEX "patients_name_trgm_idx" ON "patients" USING gin (lower("name") gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "users_patient_idx" ON "users" USING btree ("patient_id");

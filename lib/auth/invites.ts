@@ -35,7 +35,7 @@ export async function issueInvite(tx: Tx, orgId: string, userId: string, created
   await tx`DELETE FROM user_invites WHERE user_id = ${userId} AND used_at IS NULL`;
   await tx`
     INSERT INTO user_invites (token_hash, user_id, org_id, expires_at, created_by)
-    VALUES (${hashToken(token)}, ${userId}, ${orgId}, ${expiresAt}, ${createdBy})`;
+    VALUES (${hashToken(token)}, ${userId}, ${orgId}, ${expiresAt.toISOString()}, ${createdBy})`;
   return { url: `${env().NEXTAUTH_URL.replace(/\/$/, "")}/invite/${token}`, expiresAt };
 }
 

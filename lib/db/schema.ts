@@ -71,6 +71,8 @@ export const patients = pgTable(
     // The admin list: sort by lower(name) or date of birth with keyset paging, search by substring (trigram).
     index("patients_org_lower_name_idx").on(t.orgId, sql`lower(${t.name})`, t.id),
     index("patients_org_dob_idx").on(t.orgId, t.dateOfBirth, t.id),
+    // The list's count: an index-only scan of the organisation's active (or archived) patients.
+    index("patients_org_archived_idx").on(t.orgId, t.archivedAt),
     index("patients_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
     uniqueIndex("patients_org_external_id_idx").on(t.orgId, t.externalId),
   ],
@@ -96,6 +98,7 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_idx").on(sql`lower(${t.email})`),
     index("users_org_idx").on(t.orgId),
+    index("users_patient_idx").on(t.patientId),
     check("users_patient_role_ck", sql`(${t.role} = 'patient') = (${t.patientId} IS NOT NULL)`),
   ],
 );
