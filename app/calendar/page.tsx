@@ -4,6 +4,7 @@ import { parsePlannerState } from "@/components/calendar/planner-state";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
 import { listCohorts } from "@/lib/cohorts/cohorts";
+import { calendarSettings } from "@/lib/org/settings";
 import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
 
 const ACTIONS = { createEvent: createEventAction, updateEvent: updateEventAction, deleteEvent: deleteEventAction };
@@ -16,12 +17,12 @@ interface PageProps {
 
 export default async function CohortCalendarPage({ searchParams }: PageProps) {
   const actor = await requirePageActor(["admin", "staff"]);
-  const [{ userName, orgName }, cohorts, params] = await Promise.all([describeActor(actor), listCohorts(actor), searchParams]);
+  const [{ userName, orgName }, cohorts, params, settings] = await Promise.all([describeActor(actor), listCohorts(actor), searchParams, calendarSettings(actor)]);
   return (
     <>
       <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" role={actor.role} />
       <main>
-        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} />
+        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} settings={settings} />
       </main>
     </>
   );

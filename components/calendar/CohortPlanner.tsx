@@ -4,7 +4,7 @@ import FullCalendar, { type CalendarRef, type DatesSetInfo, type EventClickInfo,
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FeedOccurrence, LiveUpdate } from "@/lib/events/types";
 import { fetchOccurrences, listCohortMembers, type PatientSummary } from "./api-client";
-import { CALENDAR_PLUGINS, datesSetToLocal } from "./calendar-options";
+import { CALENDAR_PLUGINS, calendarSettingsOptions, datesSetToLocal, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from "./calendar-options";
 import { Legend } from "./Legend";
 import { LanesView } from "./LanesView";
 import { addDays, formatDay, startOfWeek, todayIn } from "./local-dates";
@@ -28,10 +28,12 @@ export interface CohortPlannerProps {
   cohorts: CohortOption[];
   timeZone: string;
   actions: EditingActions;
+  /** The organisation's week start and working hours. */
+  settings?: CalendarSettings;
 }
 
 /** The cohort calendar: what to show (organisation, cohort, chosen patients), how (views), and live. */
-export default function CohortPlanner({ initial, cohorts, timeZone, actions }: CohortPlannerProps) {
+export default function CohortPlanner({ initial, cohorts, timeZone, actions, settings = DEFAULT_CALENDAR_SETTINGS }: CohortPlannerProps) {
   const directory = usePatientDirectory();
   const controller = useCalendarController();
   const calendarRef = useRef<CalendarRef>(null);
@@ -119,12 +121,14 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions }: C
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const onLive = useCallback(
     (update: LiveUpdate) => {
+      // A patient renamed, recoloured or archived: look them up again (the next read shows the change).
+      if (update.patient) directory.forget(update.patientIds);
       const shown = stableSelection.kind === "org" || update.patientIds.length === 0 || update.patientIds.some((id) => legendIds.current.has(id));
       if (!shown) return;
       if (pending.current) clearTimeout(pending.current);
       pending.current = setTimeout(refresh, 150);
     },
-    [stableSelection, refresh],
+    [stableSelection, refresh, directory],
   );
   useLiveUpdates(onLive);
 
@@ -176,7 +180,8 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions }: C
       return next;
     });
 
-  const weekStart = startOfWeek(date);
+  const weekStart = startOfWeek(date, settings.weekStart);
+  const settingsOptions = useMemo(() => calendarSettingsOptions(settings), [settings]);
   const title =
     view === "lanes"
       ? `${formatDay(weekStart, { month: "short", day: "numeric" })} – ${formatDay(addDays(weekStart, 6), { month: "short", day: "numeric", year: "numeric" })}`
@@ -256,7 +261,7 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions }: C
               height="auto"
               nowIndicator
               dayMaxEvents
-              scrollTime="07:00:00"
+              {...settingsOptions}
               events={loadEvents}
               loading={onLoading}
               eventSourceFailure={onFailure}

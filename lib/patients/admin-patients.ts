@@ -1,6 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record";
+import { INVITED_PASSWORD_HASH } from "@/lib/auth/passwords";
 import { revokeUserSessions } from "@/lib/auth/session-store";
 import { db } from "@/lib/db/client";
 import { badRequest, forbidden, notFound, parseInput } from "@/lib/errors";
@@ -49,9 +50,8 @@ const requireStaffViewer = (actor: Actor) => {
   if (actor.role !== "admin" && actor.role !== "staff") throw forbidden("Only clinic staff can view patients");
 };
 
-const INVITED = "!invited";
-/** The password hash of a login whose owner has not set a password yet: no password matches it. */
-export const INVITED_PASSWORD_HASH = INVITED;
+const INVITED = INVITED_PASSWORD_HASH;
+export { INVITED_PASSWORD_HASH };
 
 const loginState = (sql: ReturnType<typeof db>["$sql"]) => sql`
   CASE WHEN u.id IS NULL THEN 'none' WHEN u.disabled_at IS NOT NULL THEN 'disabled'
