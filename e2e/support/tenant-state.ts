@@ -26,7 +26,8 @@ export async function tenantState(orgIds: string[], userIds: string[]): Promise<
     digest("occurrences", sql`SELECT md5(string_agg(o::text, '|' ORDER BY event_id, original_start)) AS d FROM occurrences o WHERE org_id = ANY(${orgIds}::uuid[])`),
     digest("calendar_tokens", sql`SELECT md5(string_agg(t::text, '|' ORDER BY t.patient_id)) AS d
       FROM calendar_tokens t JOIN patients p ON p.id = t.patient_id WHERE p.org_id = ANY(${orgIds}::uuid[])`),
-    ...["reminder_settings", "event_reminders", "agenda_subscriptions", "reminder_deliveries"].map((table) =>
+    digest("organizations", sql`SELECT md5(string_agg(o::text, '|' ORDER BY id)) AS d FROM organizations o WHERE id = ANY(${orgIds}::uuid[])`),
+    ...["reminder_settings", "event_reminders", "agenda_subscriptions", "reminder_deliveries", "user_invites"].map((table) =>
       digest(table, sql`SELECT md5(string_agg(r::text, '|' ORDER BY r::text)) AS d FROM ${sql(table)} r WHERE org_id = ANY(${orgIds}::uuid[])`),
     ),
   ]);
