@@ -11,12 +11,13 @@ test("a CSV import: preview with rejected rows and reasons, import with progress
   await importer.goto();
   const lines = ["MRN,Last Name,First Name,DOB,Email"];
   for (let i = 0; i < 2500; i += 1) lines.push(`M${i},Imported${i},Pat ${org.tag},1980-01-${String((i % 28) + 1).padStart(2, "0")},m${i}-${org.tag}@example.test`);
-  lines.push(`M-bad,,Nameless,1980-01-01,`, `M-date,Late,Bad Date,1980-02-31,`);
+  lines.push(`M-bad,,,1980-01-01,`, `M-date,Late,Bad Date,1980-02-31,`);
   const csv = lines.join("\n");
   await importer.choose("export.csv", csv);
   await expect(importer.preview.getByRole("status")).toContainText("2502 rows: 2500 to create, 0 to update, 0 unchanged, 2 rejected.");
   const rejected = importer.preview.getByRole("table", { name: "Rejected rows" });
   await expect(rejected.getByRole("row")).toHaveCount(3);
+  await expect(rejected).toContainText("name is required");
   await expect(rejected).toContainText("date of birth is not a real date");
   await saveScreen(page, "admin-import-preview");
   expect(await countOf(org.id)).toBe(2);

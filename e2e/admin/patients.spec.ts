@@ -8,6 +8,7 @@ import { expectAccessible, saveScreen } from "../support/screens";
 test("an admin creates and edits a patient; the new name is on the next calendar read and on an open calendar", async ({ page, browser, baseURL, org, loginAs }) => {
   const [first] = org.patients;
   await createTestEvent(org.id, { title: `Physio ${org.tag}`, start: dayAt(10), patientIds: [first!.id] });
+  await createTestEvent(org.id, { title: `Follow-up ${org.tag}`, start: dayAt(10, 2), patientIds: [first!.id] });
 
   // A staff member has the calendar open meanwhile.
   const staff = await browser.newContext({ baseURL });
@@ -35,7 +36,7 @@ test("an admin creates and edits a patient; the new name is on the next calendar
 
   // Rename the patient with an appointment.
   await record.goto(first!.id);
-  await expect(page.getByRole("table", { name: "Upcoming appointments" })).toContainText(`Physio ${org.tag}`);
+  await expect(page.getByRole("table", { name: "Upcoming appointments" })).toContainText(`Follow-up ${org.tag}`);
   await record.rename(`Renamed ${org.tag}`);
 
   // The next calendar read shows the new name (no stale cache), and so does the calendar left open.

@@ -1,5 +1,10 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 
+/** Admin pages mark themselves hydrated: forms filled before that could be reset by React. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+}
+
 /** The patients list (/patients): search, sort, pages. */
 export class PatientsListPage {
   readonly table: Locator;
@@ -15,6 +20,7 @@ export class PatientsListPage {
   async goto(query = "") {
     await this.page.goto(`/patients${query}`);
     await expect(this.table).toBeVisible();
+    await waitForHydration(this.page);
   }
 
   async searchFor(text: string) {
@@ -40,6 +46,7 @@ export class PatientRecordPage {
   async goto(patientId: string) {
     await this.page.goto(`/patients/${patientId}`);
     await expect(this.details).toBeVisible();
+    await waitForHydration(this.page);
   }
 
   async rename(name: string) {
@@ -73,6 +80,7 @@ export class ImportPage {
 
   async goto() {
     await this.page.goto("/patients/import");
+    await waitForHydration(this.page);
   }
 
   async choose(name: string, content: string | Buffer) {

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AppHeader } from "@/components/AppHeader";
+import { HydrationMark } from "@/components/admin/HydrationMark";
 import { InviteLinkButton } from "@/components/admin/InviteLinkButton";
 import { listOrgUsers } from "@/lib/auth/accounts";
 import { describeActor } from "@/lib/auth/describe-actor";
@@ -14,6 +15,7 @@ export default async function UsersPage() {
     <>
       <AppHeader title={`${orgName} — users`} subtitle={`${userName} (admin)`} role={actor.role} current="/admin/users" />
       <main className="admin-page">
+        <HydrationMark />
         <section aria-labelledby="invite-staff">
           <h2 id="invite-staff">Invite a staff member</h2>
           <InviteLinkButton

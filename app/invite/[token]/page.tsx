@@ -1,3 +1,4 @@
+import { HydrationMark } from "@/components/admin/HydrationMark";
 import { describeInvite } from "@/lib/auth/invites";
 import { acceptInviteAction } from "../actions";
 
@@ -9,6 +10,7 @@ export default async function InvitePage({ params, searchParams }: { params: Pro
   const invite = await describeInvite(token);
   return (
     <main>
+      <HydrationMark />
       <form className="login" action={acceptInviteAction} aria-labelledby="invite-title">
         <h1 id="invite-title">Choose your password</h1>
         {invite ? (

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AppHeader } from "@/components/AppHeader";
+import { HydrationMark } from "@/components/admin/HydrationMark";
 import { PatientImport } from "@/components/admin/PatientImport";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
@@ -14,6 +15,7 @@ export default async function ImportPatientsPage() {
     <>
       <AppHeader title={`${orgName} — import patients`} subtitle={`${userName} (admin)`} role={actor.role} current="/patients" />
       <main className="admin-page">
+        <HydrationMark />
         <p>
           <Link href="/patients">← All patients</Link>
         </p>

@@ -45,12 +45,8 @@ export default async function UserSessionsPage({
         {user.role !== "patient" && user.id !== actor.userId ? (
           <form action={changeRoleAction} className="action-form">
             <input type="hidden" name="userId" value={user.id} />
-            <label htmlFor="role">Role</label>{" "}
-            <select id="role" name="role" defaultValue={user.role}>
-              <option value="staff">staff</option>
-              <option value="admin">admin</option>
-            </select>{" "}
-            <button type="submit">Change role</button>
+            <input type="hidden" name="role" value={user.role === "admin" ? "staff" : "admin"} />
+            <button type="submit">{user.role === "admin" ? "Make staff member" : "Make admin"}</button>
           </form>
         ) : null}
         <h2>Sessions</h2>
