@@ -6,6 +6,8 @@ const STAFF_LINKS = [
   { href: "/calendar", label: "Calendar" },
   { href: "/cohorts", label: "Cohorts" },
   { href: "/patients", label: "Patients" },
+  { href: "/day-sheet", label: "Day sheet" },
+  { href: "/reports", label: "Reports" },
 ];
 
 interface AppHeaderProps {
@@ -22,7 +24,14 @@ function linksFor(nav: AppHeaderProps["nav"], role: Role | undefined) {
   const links = nav === "staff" || role === "admin" || role === "staff" ? [...STAFF_LINKS] : [];
   if (role === "patient") links.push({ href: "/my-calendar", label: "My calendar" });
   if (role === "admin") {
-    links.push({ href: "/admin/users", label: "Users" }, { href: "/admin/audit", label: "Audit log" }, { href: "/admin/reminders", label: "Reminders" }, { href: "/admin/system", label: "System" }, { href: "/admin/settings", label: "Settings" });
+    links.push(
+      { href: "/clinic", label: "Clinic setup" },
+      { href: "/admin/users", label: "Users" },
+      { href: "/admin/audit", label: "Audit log" },
+      { href: "/admin/reminders", label: "Reminders" },
+      { href: "/admin/system", label: "System" },
+      { href: "/admin/settings", label: "Settings" },
+    );
   }
   if (role) links.push({ href: "/account", label: "Account" });
   return links;

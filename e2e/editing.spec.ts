@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { createTestOrganization } from "@/lib/testing/test-organization";
+import { createTestEvent, createTestOrganization } from "@/lib/testing/test-organization";
 import { expect, loginViaApi, test } from "./fixtures";
 import { PlannerPage } from "./pages/PlannerPage";
 import { dayAt } from "./support/data";
@@ -9,6 +9,7 @@ interface Occ {
   eventId: string;
   title: string;
   start: string;
+  end: string;
   patientIds: string[];
 }
 
@@ -132,4 +133,51 @@ test("a conflict with another appointment of the same patient warns before savin
     await expect(editor).toBeHidden();
   }
   expect((await feed(page, org.tag)).map((o) => o.title).sort()).toEqual([`First ${org.tag}`, `Second ${org.tag}`]);
+});
+
+test("resize an occurrence and drag it, each for all events of the series", async ({ page, org, loginAs }) => {
+  const tag = org.tag;
+  const title = `Stretch ${tag}`;
+  await createTestEvent(org.id, { title, start: dayAt(10, 1), minutes: 30, patientIds: [org.patients[0]!.id], rrule: "FREQ=WEEKLY;COUNT=4" });
+  await loginAs(org.staff);
+  const planner = new PlannerPage(page);
+  await planner.goto(`?view=week&date=${localDate(dayAt(12, 1))}`);
+  const local = (iso: string) => iso.slice(11, 16);
+  const scopeAll = async () => {
+    const scope = page.getByRole("dialog", { name: "Edit recurring event" });
+    await expect(scope).toBeVisible();
+    await scope.getByRole("radio", { name: "All events" }).check();
+    await scope.getByRole("button", { name: "OK" }).click();
+    await expect(scope).toBeHidden();
+  };
+  /** Presses at a point of the event, moves down by `dy` in small steps (as a hand does) and lets go. */
+  const dragDown = async (x: number, y: number, dy: number) => {
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(x, y + (dy * i) / 10);
+    await page.mouse.up();
+  };
+
+  // Resize: pull the bottom edge down by two half-hour slots (the event's own height is one slot).
+  const event = page.getByRole("button", { name: title }).first();
+  // Mid-screen, so that the pointer's path downwards stays inside the viewport.
+  await event.evaluate((element) => element.scrollIntoView({ block: "center" }));
+  await event.hover();
+  let box = (await event.boundingBox())!;
+  const slot = box.height;
+  await dragDown(box.x + box.width / 2, box.y + box.height - 2, slot * 2);
+  await scopeAll();
+  await expect
+    .poll(async () => (await feed(page, tag)).map((o) => `${local(o.start)}-${local(o.end)}`))
+    .toEqual(Array(4).fill("10:00-11:30"));
+
+  // Drag: move the first occurrence an hour later; with "All events" the whole series moves.
+  await planner.waitForLoaded();
+  await event.evaluate((element) => element.scrollIntoView({ block: "center" }));
+  box = (await event.boundingBox())!;
+  await dragDown(box.x + box.width / 2, box.y + slot / 2, slot * 2);
+  await scopeAll();
+  await expect
+    .poll(async () => (await feed(page, tag)).map((o) => `${local(o.start)}-${local(o.end)}`))
+    .toEqual(Array(4).fill("11:00-12:30"));
 });

@@ -102,6 +102,11 @@ const schema = z
     SMTP_FROM: z.email({ message: "SMTP_FROM must be an e-mail address such as reminders@clinic.example" }).default("reminders@cohort-calendar.invalid"),
     /** `off` keeps the reminder worker out of this app instance (run `npm run worker` elsewhere instead). */
     REMINDER_WORKER: z.enum(["on", "off"], { message: "REMINDER_WORKER must be on or off" }).default("on"),
+    /** `1` only under `npm run bench`: enables the benchmark's floor route (`/api/bench/floor`). */
+    BENCH_MODE: z
+      .enum(["0", "1", ""], { message: "BENCH_MODE must be 1 or unset" })
+      .default("")
+      .transform((v) => v === "1"),
   })
   .superRefine((raw, ctx) => {
     if (!raw.REDIS_URL && raw.REDIS_CLUSTER_NODES.length === 0) {

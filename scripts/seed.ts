@@ -1,5 +1,6 @@
 import { closeDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { seedClinicSetup } from "@/lib/seed/seed-clinic";
 import { demoIsSeeded, seedDemo, topUpDemo } from "@/lib/seed/seed-demo";
 
 const log = (line: string) => console.log(`[seed] ${line}`);
@@ -13,11 +14,13 @@ async function main() {
   if (await demoIsSeeded()) {
     const extended = await topUpDemo(now);
     if (extended > 0) log(`extended ${extended} demo series to the rolling horizon`);
+    if ((await seedClinicSetup(now)) > 0) log("added clinicians, rooms, appointment types and a closure to the demo organisations");
     return;
   }
   const started = Date.now();
   log("seeding demo organisations (Sunrise Health, Lakeside Clinic)…");
   await seedDemo(now, log);
+  await seedClinicSetup(now);
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -5,9 +5,10 @@ import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
 import { listCohorts } from "@/lib/cohorts/cohorts";
 import { calendarSettings } from "@/lib/org/settings";
-import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
+import { clinicDirectory } from "@/lib/resources/resources";
+import { createEventAction, deleteEventAction, setStatusAction, updateEventAction } from "./actions";
 
-const ACTIONS = { createEvent: createEventAction, updateEvent: updateEventAction, deleteEvent: deleteEventAction };
+const ACTIONS = { createEvent: createEventAction, updateEvent: updateEventAction, deleteEvent: deleteEventAction, setStatus: setStatusAction };
 
 export const dynamic = "force-dynamic";
 
@@ -17,12 +18,18 @@ interface PageProps {
 
 export default async function CohortCalendarPage({ searchParams }: PageProps) {
   const actor = await requirePageActor(["admin", "staff"]);
-  const [{ userName, orgName }, cohorts, params, settings] = await Promise.all([describeActor(actor), listCohorts(actor), searchParams, calendarSettings(actor)]);
+  const [{ userName, orgName }, cohorts, clinic, params, settings] = await Promise.all([
+    describeActor(actor),
+    listCohorts(actor),
+    clinicDirectory(actor),
+    searchParams,
+    calendarSettings(actor),
+  ]);
   return (
     <>
       <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" role={actor.role} />
       <main>
-        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} settings={settings} />
+        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} clinic={clinic} settings={settings} />
       </main>
     </>
   );

@@ -5,15 +5,18 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FeedOccurrence, LiveUpdate } from "@/lib/events/types";
 import { fetchOccurrences, listCohortMembers, type PatientSummary } from "./api-client";
 import { CALENDAR_PLUGINS, calendarSettingsOptions, datesSetToLocal, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from "./calendar-options";
+import { ClinicLookup, matchesFilter, NO_FILTER, type ClinicDirectory, type ClinicFilter, type ColorBy, type LaneRows } from "./clinic";
+import { ClinicPanel } from "./ClinicPanel";
 import { Legend } from "./Legend";
 import { LanesView } from "./LanesView";
 import { addDays, formatDay, startOfWeek, todayIn } from "./local-dates";
-import { OccurrenceDetails } from "./OccurrenceDetails";
 import { toCalendarEvents, type OccurrenceProps } from "./occurrence-events";
 import { usePatientDirectory } from "./patient-directory";
 import { PatientPicker } from "./PatientPicker";
 import { FC_VIEW, plannerSearch, selectionKey, viewFromFullCalendar, type PlannerState, type PlannerView, type Selection } from "./planner-state";
+import { PlannerDetails } from "./PlannerDetails";
 import { PlannerToolbar } from "./PlannerToolbar";
+import { useClinicBackground } from "./use-clinic-background";
 import { useEventEditing, type EditingActions } from "./use-event-editing";
 import { useLiveUpdates } from "./use-live-updates";
 
@@ -28,12 +31,14 @@ export interface CohortPlannerProps {
   cohorts: CohortOption[];
   timeZone: string;
   actions: EditingActions;
+  /** The organisation's clinicians, rooms and appointment types. */
+  clinic: ClinicDirectory;
   /** The organisation's week start and working hours. */
   settings?: CalendarSettings;
 }
 
 /** The cohort calendar: what to show (organisation, cohort, chosen patients), how (views), and live. */
-export default function CohortPlanner({ initial, cohorts, timeZone, actions, settings = DEFAULT_CALENDAR_SETTINGS }: CohortPlannerProps) {
+export default function CohortPlanner({ initial, cohorts, timeZone, actions, clinic, settings = DEFAULT_CALENDAR_SETTINGS }: CohortPlannerProps) {
   const directory = usePatientDirectory();
   const controller = useCalendarController();
   const calendarRef = useRef<CalendarRef>(null);
@@ -45,7 +50,13 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, set
   const [status, setStatus] = useState({ loading: true, error: "" });
   const [open, setOpen] = useState<FeedOccurrence | null>(null);
   const [revision, setRevision] = useState(0);
+  const lookup = useMemo(() => new ClinicLookup(clinic), [clinic]);
+  const [filter, setFilter] = useState<ClinicFilter>(NO_FILTER);
+  const [colorBy, setColorBy] = useState<ColorBy>("patient");
+  const [laneRows, setLaneRows] = useState<LaneRows>("patients");
+  const background = useClinicBackground(filter);
   const hiddenRef = useRef(hidden);
+  const shownRef = useRef({ filter, colorBy });
   const key = selectionKey(selection);
   // The selection object only changes identity when its content does: FullCalendar refetches on a new one.
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -89,10 +100,17 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, set
         const seen = ids.flatMap((id) => directory.get(id) ?? []).sort((a, b) => a.name.localeCompare(b.name));
         setLegendPatients(seen.slice(0, 500));
       }
-      return toCalendarEvents(list, directory, { hidden: hiddenRef.current, showPatients: true, editable: true });
+      const { filter: only, colorBy: by } = shownRef.current;
+      return toCalendarEvents(
+        list.filter((o) => matchesFilter(o, only)),
+        directory,
+        { hidden: hiddenRef.current, showPatients: true, editable: true, colorBy: by, clinic: lookup },
+      );
     },
-    [stableSelection, directory],
+    [stableSelection, directory, lookup],
   );
+  const { loadBackground } = background;
+  const sources = useMemo(() => [{ id: "appointments", events: loadEvents }, { id: "background", events: loadBackground }], [loadEvents, loadBackground]);
 
   const refresh = useCallback(() => {
     calendarRef.current?.getApi().refetchEvents();
@@ -106,12 +124,15 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, set
     defaultPatients: () => (stableSelection.kind === "patients" && stableSelection.patientIds.length <= 20 ? stableSelection.patientIds : []),
     refresh,
     onMessage: (text) => setStatus({ loading: false, error: text }),
+    clinic: lookup,
+    defaultResources: () => shownRef.current.filter,
   });
 
   useEffect(() => {
     hiddenRef.current = hidden;
+    shownRef.current = { filter, colorBy };
     calendarRef.current?.getApi().refetchEvents();
-  }, [hidden]);
+  }, [hidden, filter, colorBy]);
 
   const legendIds = useRef<Set<string>>(new Set());
   useEffect(() => {
@@ -159,6 +180,10 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, set
     else controller.prev();
   };
   const today = () => (view === "lanes" ? setDate(todayIn(timeZone)) : controller.today());
+  const openFound = (occurrence: FeedOccurrence) => {
+    go(occurrence.start.slice(0, 10));
+    setOpen(occurrence);
+  };
 
   const chooseScope = (value: string) => {
     setHidden(new Set());
@@ -216,6 +241,21 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, set
           onShowAll={() => setHidden(new Set())}
           onRemove={selection.kind === "patients" ? (id) => togglePatient(directory.get(id) ?? { id, name: "", color: "" }) : undefined}
         />
+        <ClinicPanel
+          clinic={lookup}
+          filter={filter}
+          onFilter={setFilter}
+          colorBy={colorBy}
+          onColorBy={setColorBy}
+          laneRows={laneRows}
+          onLaneRows={setLaneRows}
+          showLaneRows={view === "lanes"}
+          date={date}
+          closures={background.closures}
+          directory={directory}
+          timeZone={timeZone}
+          onOpen={openFound}
+        />
       </aside>
       <section className="planner-main" aria-label="Appointments calendar">
         <PlannerToolbar
@@ -242,6 +282,9 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, set
             <LanesView
               selection={stableSelection}
               patients={legendPatients}
+              rowsBy={laneRows}
+              clinic={lookup}
+              filter={filter}
               hidden={hidden}
               weekStart={weekStart}
               timeZone={timeZone}
@@ -261,8 +304,11 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, set
               height="auto"
               nowIndicator
               dayMaxEvents
-              {...settingsOptions}
-              events={loadEvents}
+              firstDay={settingsOptions.firstDay}
+              scrollTime={settingsOptions.scrollTime}
+              eventSources={sources}
+              // A chosen clinician's or room's hours when one is filtered, else the organisation's working hours.
+              businessHours={background.businessHours || settingsOptions.businessHours}
               loading={onLoading}
               eventSourceFailure={onFailure}
               datesSet={onDatesSet}
@@ -277,29 +323,7 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, set
         </div>
       </section>
       {open && (
-        <OccurrenceDetails
-          occurrence={open}
-          directory={directory}
-          timeZone={timeZone}
-          onClose={() => setOpen(null)}
-          actions={
-            <>
-              <button type="button" className="danger" onClick={() => void editingApi.deleteOccurrence(open).then((done) => done && setOpen(null))}>
-                Delete
-              </button>
-              <button
-                type="button"
-                className="primary"
-                onClick={() => {
-                  setOpen(null);
-                  editingApi.editOccurrence(open);
-                }}
-              >
-                Edit
-              </button>
-            </>
-          }
-        />
+        <PlannerDetails occurrence={open} directory={directory} clinic={lookup} timeZone={timeZone} editing={editingApi} onChange={setOpen} />
       )}
       {editingApi.dialogs}
     </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { EditScope, SchedulingConflict } from "@/lib/events/types";
+import type { ClosureWarning, EditScope, SchedulingConflict } from "@/lib/events/types";
 import { Modal } from "./Modal";
 import { describeWhen } from "./OccurrenceDetails";
 
@@ -62,6 +62,54 @@ export function ConflictWarning({ conflicts, timeZone, onAnswer }: { conflicts: 
         <button type="button" className="primary" onClick={() => onAnswer(true)}>
           Save anyway
         </button>
+      </div>
+    </Modal>
+  );
+}
+
+const REASON: Record<ClosureWarning["reason"], string> = {
+  closure: "Closed",
+  absence: "Away",
+  outside_hours: "Outside working hours",
+};
+
+/**
+ * The occurrences that fall into a closure, an absence or outside working hours, listed before anything
+ * is saved (a series shows each one). Administrators may book anyway; staff are told who can.
+ */
+export function ClosureWarningDialog({
+  closures,
+  overridable,
+  timeZone,
+  onAnswer,
+}: {
+  closures: ClosureWarning[];
+  overridable: boolean;
+  timeZone: string;
+  onAnswer: (book: boolean) => void;
+}) {
+  return (
+    <Modal title="Closed at that time" onClose={() => onAnswer(false)}>
+      <p role="alert">
+        {closures.length === 1 ? "This appointment falls" : `${closures.length} occurrences fall`} into a closure, an absence or outside working hours:
+      </p>
+      <ul className="conflicts" aria-label="Affected occurrences">
+        {closures.map((c) => (
+          <li key={`${c.originalStart}-${c.reason}-${c.detail}`}>
+            {describeWhen({ start: c.start, end: c.end, allDay: !c.start.includes("T") }, timeZone)} — {REASON[c.reason]}: {c.detail}
+          </li>
+        ))}
+      </ul>
+      {!overridable && <p className="muted">Only an administrator can book into a closure.</p>}
+      <div className="modal-actions">
+        <button type="button" onClick={() => onAnswer(false)} autoFocus={!overridable}>
+          {overridable ? "Don’t save" : "Back"}
+        </button>
+        {overridable && (
+          <button type="button" className="primary" onClick={() => onAnswer(true)}>
+            Book anyway
+          </button>
+        )}
       </div>
     </Modal>
   );

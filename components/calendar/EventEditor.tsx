@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { EventInput } from "@/lib/events/types";
 import type { PatientSummary } from "./api-client";
+import type { ClinicLookup } from "./clinic";
 import { addDays } from "./local-dates";
 import { Modal } from "./Modal";
 import type { PatientDirectory } from "./patient-directory";
@@ -21,6 +22,21 @@ export interface EditorValues {
   location: string;
   description: string;
   rrule: string | null;
+  /** "" for none. */
+  clinicianId: string;
+  roomId: string;
+  typeId: string;
+}
+
+/** Adds minutes to a local "YYYY-MM-DDTHH:MM" (wall-clock arithmetic, as the form shows it). */
+export function addMinutesLocal(local: string, minutes: number): string {
+  const [date, time] = local.split("T") as [string, string];
+  const [h, m] = time.split(":").map(Number) as [number, number];
+  const total = h * 60 + m + minutes;
+  const days = Math.floor(total / 1440);
+  const rest = total - days * 1440;
+  const day = days ? addDays(date, days) : date;
+  return `${day}T${String(Math.floor(rest / 60)).padStart(2, "0")}:${String(rest % 60).padStart(2, "0")}`;
 }
 
 interface EventEditorProps {
@@ -33,6 +49,8 @@ interface EventEditorProps {
   busy: boolean;
   onSave: (input: EventInput) => void;
   onClose: () => void;
+  /** Clinicians, rooms and types to choose from (staff). */
+  clinic?: ClinicLookup;
 }
 
 /** The values as the API takes them: instants with offsets, or dates with an exclusive end. */
@@ -49,10 +67,13 @@ export function toEventInput(v: EditorValues): EventInput {
     patientIds: v.patientIds,
     location: v.location.trim() || null,
     description: v.description.trim() || null,
+    clinicianId: v.clinicianId || null,
+    roomId: v.roomId || null,
+    typeId: v.typeId || null,
   };
 }
 
-export function EventEditor({ heading, initial, directory, recurrence, error, busy, onSave, onClose }: EventEditorProps) {
+export function EventEditor({ heading, initial, directory, recurrence, error, busy, onSave, onClose, clinic }: EventEditorProps) {
   const [v, setV] = useState(initial);
   const set = (patch: Partial<EditorValues>) => setV((prev) => ({ ...prev, ...patch }));
   const chosen = new Set(v.patientIds);
@@ -60,6 +81,12 @@ export function EventEditor({ heading, initial, directory, recurrence, error, bu
     directory.add([p]);
     set({ patientIds: chosen.has(p.id) ? v.patientIds.filter((id) => id !== p.id) : [...v.patientIds, p.id] });
   };
+  // Choosing a type fills the length (and gives the appointment the type's colour on the calendar).
+  const chooseType = (typeId: string) => {
+    const type = clinic?.type(typeId);
+    set(type && !v.allDay ? { typeId, end: addMinutesLocal(v.start, type.durationMinutes) } : { typeId });
+  };
+  const chosenType = clinic?.type(v.typeId);
   const toAllDay = (allDay: boolean) =>
     set(allDay ? { allDay, start: v.start.slice(0, 10), end: v.end.slice(0, 10) } : { allDay, start: `${v.start.slice(0, 10)}T09:00`, end: `${v.end.slice(0, 10)}T09:30` });
 
@@ -110,6 +137,46 @@ export function EventEditor({ heading, initial, directory, recurrence, error, bu
             ))}
           </datalist>
         </label>
+        {clinic && (
+          <div className="row">
+            <label className="field">
+              Type
+              <span className="with-swatch">
+                <select value={v.typeId} onChange={(e) => chooseType(e.target.value)}>
+                  <option value="">No type</option>
+                  {clinic.directory.types.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.name} ({t.durationMinutes} min)
+                    </option>
+                  ))}
+                </select>
+                {chosenType && <span className="swatch" style={{ background: chosenType.color }} aria-hidden="true" />}
+              </span>
+            </label>
+            <label className="field">
+              Clinician
+              <select value={v.clinicianId} onChange={(e) => set({ clinicianId: e.target.value })}>
+                <option value="">No clinician</option>
+                {clinic.directory.clinicians.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              Room
+              <select value={v.roomId} onChange={(e) => set({ roomId: e.target.value })}>
+                <option value="">No room</option>
+                {clinic.directory.rooms.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+        )}
         {recurrence && <RecurrenceEditor value={v.rrule} startDate={v.start.slice(0, 10)} onChange={(rrule) => set({ rrule })} />}
         <label className="field">
           Location

@@ -3,14 +3,19 @@
 import { useEffect, useMemo, useState } from "react";
 import type { FeedOccurrence } from "@/lib/events/types";
 import { fetchOccurrences, type PatientSummary } from "./api-client";
+import { matchesFilter, titleWithStatus, type ClinicFilter, type ClinicLookup, type LaneRows } from "./clinic";
 import { addDays, formatDay } from "./local-dates";
 import { textColorOn } from "./occurrence-events";
 import type { Selection } from "./planner-state";
 
 interface LanesViewProps {
   selection: Selection;
-  /** One row per patient, in this order. */
+  /** One row per patient, in this order (when the rows are patients). */
   patients: PatientSummary[];
+  /** Rows per patient, or per clinician or room (issue 11). */
+  rowsBy: LaneRows;
+  clinic: ClinicLookup;
+  filter: ClinicFilter;
   hidden: ReadonlySet<string>;
   /** First day shown (YYYY-MM-DD); seven days from there. */
   weekStart: string;
@@ -39,7 +44,7 @@ function daysOf(o: FeedOccurrence): string[] {
  * so this is ours). A plain table: sticky headers, rows skipped by the browser while off screen
  * (content-visibility), fine with 200 patients.
  */
-export function LanesView({ selection, patients, hidden, weekStart, timeZone, revision, onOpen, onStatus }: LanesViewProps) {
+export function LanesView({ selection, patients, rowsBy, clinic, filter, hidden, weekStart, timeZone, revision, onOpen, onStatus }: LanesViewProps) {
   const [occurrences, setOccurrences] = useState<FeedOccurrence[]>([]);
   const days = useMemo(() => Array.from({ length: DAYS }, (_, i) => addDays(weekStart, i)), [weekStart]);
 
@@ -58,13 +63,15 @@ export function LanesView({ selection, patients, hidden, weekStart, timeZone, re
     };
   }, [selection, weekStart, timeZone, revision, onStatus]);
 
-  // patient -> day -> occurrences, built once per fetch.
+  // row (patient, clinician or room) -> day -> occurrences, built once per fetch.
   const cells = useMemo(() => {
     const map = new Map<string, Map<string, FeedOccurrence[]>>();
+    const rowIds = (o: FeedOccurrence) => (rowsBy === "patients" ? o.patientIds : rowsBy === "clinicians" ? [o.clinicianId ?? ""] : [o.roomId ?? ""]);
     for (const o of occurrences) {
-      for (const patientId of o.patientIds) {
-        let row = map.get(patientId);
-        if (!row) map.set(patientId, (row = new Map()));
+      if (!matchesFilter(o, filter)) continue;
+      for (const rowId of rowIds(o)) {
+        let row = map.get(rowId);
+        if (!row) map.set(rowId, (row = new Map()));
         for (const day of daysOf(o)) {
           const list = row.get(day);
           if (list) list.push(o);
@@ -73,22 +80,24 @@ export function LanesView({ selection, patients, hidden, weekStart, timeZone, re
       }
     }
     return map;
-  }, [occurrences]);
+  }, [occurrences, rowsBy, filter]);
 
-  const rows = patients.filter((p) => !hidden.has(p.id));
-  if (patients.length === 0) {
+  const byPatient = rowsBy === "patients";
+  const rows = byPatient ? patients.filter((p) => !hidden.has(p.id)) : rowsBy === "clinicians" ? clinic.directory.clinicians : clinic.directory.rooms;
+  if (rows.length === 0 && byPatient) {
     return <p className="lanes-empty">Choose a cohort or some patients to see one lane per patient.</p>;
   }
+  const noun = byPatient ? "Patient" : rowsBy === "clinicians" ? "Clinician" : "Room";
   return (
-    <div className="lanes" role="region" aria-label="Patient lanes" tabIndex={0}>
+    <div className="lanes" role="region" aria-label={`${noun} lanes`} tabIndex={0}>
       <table>
         <caption className="visually-hidden">
-          Appointments per patient, {formatDay(days[0]!, { month: "long", day: "numeric" })} to{" "}
+          Appointments per {noun.toLowerCase()}, {formatDay(days[0]!, { month: "long", day: "numeric" })} to{" "}
           {formatDay(days[DAYS - 1]!, { month: "long", day: "numeric", year: "numeric" })}
         </caption>
         <thead>
           <tr>
-            <th scope="col">Patient</th>
+            <th scope="col">{noun}</th>
             {days.map((day) => (
               <th scope="col" key={day}>
                 {formatDay(day, { weekday: "short", month: "numeric", day: "numeric" })}
@@ -97,23 +106,23 @@ export function LanesView({ selection, patients, hidden, weekStart, timeZone, re
           </tr>
         </thead>
         <tbody>
-          {rows.map((patient) => (
-            <tr key={patient.id}>
+          {rows.map((row) => (
+            <tr key={row.id}>
               <th scope="row">
-                <span className="swatch" style={{ background: patient.color }} aria-hidden="true" />
-                {patient.name}
+                <span className="swatch" style={{ background: row.color }} aria-hidden="true" />
+                {row.name}
               </th>
               {days.map((day) => (
                 <td key={day}>
-                  {(cells.get(patient.id)?.get(day) ?? []).map((o) => (
+                  {(cells.get(row.id)?.get(day) ?? []).map((o) => (
                     <button
                       type="button"
                       key={o.id}
-                      className="lane-chip"
-                      style={{ background: patient.color, color: textColorOn(patient.color) }}
+                      className={`lane-chip${o.status === "cancelled" ? " status-cancelled" : ""}`}
+                      style={{ background: row.color, color: textColorOn(row.color) }}
                       onClick={() => onOpen(o)}
                     >
-                      {o.allDay ? "All day" : o.start.slice(11, 16)} {o.title}
+                      {o.allDay ? "All day" : o.start.slice(11, 16)} {titleWithStatus(o.title, o.status)}
                     </button>
                   ))}
                 </td>

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import type { FeedOccurrence } from "@/lib/events/types";
+import { STATUS_LABEL, type ClinicLookup } from "./clinic";
 import { Modal } from "./Modal";
 import type { PatientDirectory } from "./patient-directory";
 
@@ -24,12 +25,27 @@ interface OccurrenceDetailsProps {
   onClose: () => void;
   /** Staff actions (edit, delete); none for patients. */
   actions?: ReactNode;
+  /** Names of clinicians, rooms and types (staff). */
+  clinic?: ClinicLookup;
+  /** The status buttons (staff). */
+  status?: ReactNode;
 }
 
-export function OccurrenceDetails({ occurrence, directory, timeZone, onClose, actions }: OccurrenceDetailsProps) {
+export function OccurrenceDetails({ occurrence, directory, timeZone, onClose, actions, clinic, status }: OccurrenceDetailsProps) {
+  const type = clinic?.type(occurrence.typeId);
+  const clinician = clinic?.resource(occurrence.clinicianId);
+  const room = clinic?.resource(occurrence.roomId);
+  const row = (label: string, value: ReactNode) => (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
   return (
     <Modal title={occurrence.title} onClose={onClose}>
       <dl className="details">
+        {occurrence.status && row("Status", <span className={`status-badge${occurrence.status === "cancelled" ? " badge-cancelled" : ""}`}>{STATUS_LABEL[occurrence.status]}</span>)}
+        {occurrence.status === "cancelled" && occurrence.statusReason && row("Reason", occurrence.statusReason)}
         <dt>When</dt>
         <dd>{describeWhen(occurrence, timeZone)}</dd>
         {occurrence.recurring && (
@@ -40,6 +56,9 @@ export function OccurrenceDetails({ occurrence, directory, timeZone, onClose, ac
         )}
         <dt>{occurrence.patientIds.length === 1 ? "Patient" : "Patients"}</dt>
         <dd>{occurrence.patientIds.map((id) => directory.name(id)).join(", ") || "—"}</dd>
+        {type && row("Type", type.name)}
+        {clinician && row("Clinician", clinician.name)}
+        {room && row("Room", room.name)}
         {occurrence.location && (
           <>
             <dt>Location</dt>
@@ -53,6 +72,7 @@ export function OccurrenceDetails({ occurrence, directory, timeZone, onClose, ac
           </>
         )}
       </dl>
+      {status}
       {actions && <div className="modal-actions">{actions}</div>}
     </Modal>
   );

@@ -1,5 +1,6 @@
 import type { EventInput } from "@fullcalendar/react";
 import type { FeedOccurrence } from "@/lib/events/types";
+import { titleWithStatus, type ClinicLookup, type ColorBy } from "./clinic";
 import type { PatientDirectory } from "./patient-directory";
 
 /** WCAG relative luminance of a #rrggbb colour. */
@@ -35,30 +36,35 @@ export function patientLabel(ids: string[], directory: PatientDirectory): string
 }
 
 /**
- * FullCalendar events for feed occurrences: coloured by their (first shown) patient, titled with the
- * patients' names for staff, left out when every patient of theirs is toggled off.
+ * FullCalendar events for feed occurrences: coloured by their (first shown) patient (or by type, clinician
+ * or room), titled with the patients' names for staff and the status in words, left out when every patient
+ * of theirs is toggled off. Cancelled ones are struck through and cannot be dragged.
  */
 export function toCalendarEvents(
   occurrences: FeedOccurrence[],
   directory: PatientDirectory,
-  options: { hidden: ReadonlySet<string>; showPatients: boolean; editable: boolean },
+  options: { hidden: ReadonlySet<string>; showPatients: boolean; editable: boolean; colorBy?: ColorBy; clinic?: ClinicLookup },
 ): EventInput[] {
   const out: EventInput[] = [];
   for (const occurrence of occurrences) {
     const shown = occurrence.patientIds.filter((id) => !options.hidden.has(id));
     if (shown.length === 0 && occurrence.patientIds.length > 0) continue;
-    const color = directory.color(shown[0]);
+    const by = options.colorBy ?? "patient";
+    const color = (by !== "patient" && options.clinic?.colorOf(occurrence, by)) || directory.color(shown[0]);
     const names = options.showPatients && shown.length ? ` · ${patientLabel(shown, directory)}` : "";
+    const cancelled = occurrence.status === "cancelled";
     const props: OccurrenceProps = { occurrence, shownPatientIds: shown };
     out.push({
       id: occurrence.id,
-      title: `${occurrence.title}${names}`,
+      title: titleWithStatus(`${occurrence.title}${names}`, occurrence.status),
       start: occurrence.start,
       end: occurrence.end,
       allDay: occurrence.allDay,
       color,
       contrastColor: textColorOn(color),
-      editable: options.editable,
+      editable: options.editable && !cancelled,
+      // FullCalendar 7 takes one class string (`className`), not v6's `classNames` array.
+      className: occurrence.status ? `status-${occurrence.status.replace("_", "-")}` : "",
       extendedProps: props,
     });
   }

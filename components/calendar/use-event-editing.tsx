@@ -4,8 +4,9 @@ import type { DateSelectInfo, EventChangeInfo } from "@fullcalendar/react";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { MutationResult } from "@/app/calendar/actions";
 import type { DeleteRequest } from "@/lib/events/delete-event";
-import type { EditScope, EventInput, EventPatch, FeedOccurrence, SchedulingConflict } from "@/lib/events/types";
-import { ConflictWarning, ScopePrompt } from "./EditDialogs";
+import type { AppointmentStatus, ClosureWarning, EditScope, EventInput, EventPatch, FeedOccurrence, SchedulingConflict } from "@/lib/events/types";
+import type { ClinicLookup } from "./clinic";
+import { ClosureWarningDialog, ConflictWarning, ScopePrompt } from "./EditDialogs";
 import { EventEditor, type EditorValues } from "./EventEditor";
 import { addDays } from "./local-dates";
 import type { OccurrenceProps } from "./occurrence-events";
@@ -16,6 +17,13 @@ export interface EditingActions {
   createEvent: (input: EventInput) => Promise<MutationResult>;
   updateEvent: (eventId: string, patch: EventPatch) => Promise<MutationResult>;
   deleteEvent: (eventId: string, request: DeleteRequest) => Promise<MutationResult>;
+  setStatus: (eventId: string, input: { occurrenceStart?: string; status: AppointmentStatus; reason?: string }) => Promise<MutationResult>;
+}
+
+/** What a retry may override: patients' overlaps (staff) and closures (administrators). */
+interface Overrides {
+  allowConflicts: boolean;
+  allowClosures: boolean;
 }
 
 interface Options {
@@ -27,6 +35,9 @@ interface Options {
   /** Reload what the calendar shows (after a save, or to undo a drag that was not saved). */
   refresh: () => void;
   onMessage: (text: string) => void;
+  clinic?: ClinicLookup;
+  /** The clinician and room a new appointment starts with (the calendar's filter). */
+  defaultResources?: () => { clinicianId: string; roomId: string };
 }
 
 type Editing = { kind: "create" | "edit"; values: EditorValues; occurrence?: FeedOccurrence };
@@ -36,28 +47,41 @@ type Editing = { kind: "create" | "edit"; values: EditorValues; occurrence?: Fee
  * occurrence the this/following/all question first; a scheduling conflict is shown before anything is
  * booked, with "Save anyway".
  */
-export function useEventEditing({ actions, directory, timeZone, defaultPatients, refresh, onMessage }: Options) {
+export function useEventEditing({ actions, directory, timeZone, defaultPatients, refresh, onMessage, clinic, defaultResources }: Options) {
   const [editing, setEditing] = useState<Editing | null>(null);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const [scopeAsk, setScopeAsk] = useState<{ action: "Edit" | "Delete"; resolve: (s: EditScope | null) => void } | null>(null);
   const [conflictAsk, setConflictAsk] = useState<{ conflicts: SchedulingConflict[]; resolve: (b: boolean) => void } | null>(null);
-  const latest = useRef({ actions, defaultPatients, refresh, onMessage, timeZone });
+  const [closureAsk, setClosureAsk] = useState<{ closures: ClosureWarning[]; overridable: boolean; resolve: (b: boolean) => void } | null>(null);
+  const latest = useRef({ actions, defaultPatients, refresh, onMessage, timeZone, defaultResources });
   useEffect(() => {
-    latest.current = { actions, defaultPatients, refresh, onMessage, timeZone };
+    latest.current = { actions, defaultPatients, refresh, onMessage, timeZone, defaultResources };
   });
+  const blank = () => ({ typeId: "", clinicianId: "", roomId: "", ...latest.current.defaultResources?.() });
 
   const askScope = (action: "Edit" | "Delete") => new Promise<EditScope | null>((resolve) => setScopeAsk({ action, resolve }));
   const askConflict = (conflicts: SchedulingConflict[]) => new Promise<boolean>((resolve) => setConflictAsk({ conflicts, resolve }));
+  const askClosures = (closures: ClosureWarning[], overridable: boolean) => new Promise<boolean>((resolve) => setClosureAsk({ closures, overridable, resolve }));
 
-  /** Runs a mutation; on a conflict asks and retries with allowConflicts. Returns whether it was saved. */
-  const save = async (attempt: (allowConflicts: boolean) => Promise<MutationResult>): Promise<boolean> => {
+  /**
+   * Runs a mutation. A patients' overlap asks "save anyway?"; a closure asks an administrator the same (and
+   * tells staff why not); a clinician or room that is taken is final. Returns whether it was saved.
+   */
+  const save = async (attempt: (overrides: Overrides) => Promise<MutationResult>): Promise<boolean> => {
     setBusy(true);
     try {
-      let result = await attempt(false);
-      if (!result.ok && result.code === "scheduling_conflict" && result.conflicts) {
-        if (!(await askConflict(result.conflicts))) return false;
-        result = await attempt(true);
+      const overrides: Overrides = { allowConflicts: false, allowClosures: false };
+      let result = await attempt(overrides);
+      for (let round = 0; round < 2 && !result.ok && result.code === "scheduling_conflict" && !result.resource; round += 1) {
+        if (result.closures && !overrides.allowClosures) {
+          if (!(await askClosures(result.closures, result.overridable === true)) || !result.overridable) return false;
+          overrides.allowClosures = true;
+        } else if (result.conflicts && !overrides.allowConflicts) {
+          if (!(await askConflict(result.conflicts))) return false;
+          overrides.allowConflicts = true;
+        } else break;
+        result = await attempt(overrides);
       }
       if (!result.ok) {
         setError(result.message);
@@ -82,8 +106,8 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
     info.view.calendar.unselect();
     const { timeZone: tz } = latest.current;
     const values: EditorValues = info.allDay
-      ? { title: "", patientIds: latest.current.defaultPatients(), start: info.startStr, end: addDays(info.endStr, -1), allDay: true, timeZone: tz, location: "", description: "", rrule: null }
-      : { title: "", patientIds: latest.current.defaultPatients(), start: isoToLocal(info.startStr, tz), end: isoToLocal(info.endStr, tz), allDay: false, timeZone: tz, location: "", description: "", rrule: null };
+      ? { title: "", patientIds: latest.current.defaultPatients(), start: info.startStr, end: addDays(info.endStr, -1), allDay: true, timeZone: tz, location: "", description: "", rrule: null, ...blank() }
+      : { title: "", patientIds: latest.current.defaultPatients(), start: isoToLocal(info.startStr, tz), end: isoToLocal(info.endStr, tz), allDay: false, timeZone: tz, location: "", description: "", rrule: null, ...blank() };
     setError("");
     setEditing({ kind: "create", values });
   }, []);
@@ -92,7 +116,7 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
   const openNew = (date: string) => {
     const hour = Math.min(22, new Date().getHours() + 1);
     const at = (h: number) => `${date}T${String(h).padStart(2, "0")}:00`;
-    const values: EditorValues = { title: "", patientIds: latest.current.defaultPatients(), start: at(hour), end: at(hour + 1), allDay: false, timeZone, location: "", description: "", rrule: null };
+    const values: EditorValues = { title: "", patientIds: latest.current.defaultPatients(), start: at(hour), end: at(hour + 1), allDay: false, timeZone, location: "", description: "", rrule: null, ...blank() };
     setError("");
     setEditing({ kind: "create", values });
   };
@@ -109,7 +133,7 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
       ...(scope ? { scope, occurrenceStart: occurrence.originalStart } : {}),
       version: occurrence.version,
     };
-    const saved = await save((allowConflicts) => latest.current.actions.updateEvent(occurrence.eventId, { ...patch, allowConflicts }));
+    const saved = await save((overrides) => latest.current.actions.updateEvent(occurrence.eventId, { ...patch, ...overrides }));
     if (!saved) info.revert();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -130,9 +154,16 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
         location: occurrence.location ?? "",
         description: occurrence.description ?? "",
         rrule: occurrence.rrule ?? null,
+        clinicianId: occurrence.clinicianId ?? "",
+        roomId: occurrence.roomId ?? "",
+        typeId: occurrence.typeId ?? "",
       },
     });
   };
+
+  /** One click from the event: the occurrence's new status (cancelling carries a reason). */
+  const changeStatus = (occurrence: FeedOccurrence, status: AppointmentStatus, reason?: string): Promise<boolean> =>
+    save(() => latest.current.actions.setStatus(occurrence.eventId, { occurrenceStart: occurrence.originalStart, status, ...(reason ? { reason } : {}) }));
 
   const deleteOccurrence = async (occurrence: FeedOccurrence): Promise<boolean> => {
     const scope = occurrence.recurring ? await askScope("Delete") : undefined;
@@ -145,7 +176,7 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
     if (!editing) return;
     const { occurrence } = editing;
     if (!occurrence) {
-      if (await save((allowConflicts) => latest.current.actions.createEvent({ ...input, allowConflicts }))) setEditing(null);
+      if (await save((overrides) => latest.current.actions.createEvent({ ...input, ...overrides }))) setEditing(null);
       return;
     }
     const scope = occurrence.recurring ? await askScope("Edit") : undefined;
@@ -153,7 +184,7 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
     // A single occurrence keeps the series' rule; the others may change it.
     const { rrule, ...rest } = input;
     const patch: EventPatch = { ...rest, ...(scope !== "this" ? { rrule } : {}), version: occurrence.version, ...(scope ? { scope, occurrenceStart: occurrence.originalStart } : {}) };
-    if (await save((allowConflicts) => latest.current.actions.updateEvent(occurrence.eventId, { ...patch, allowConflicts }))) setEditing(null);
+    if (await save((overrides) => latest.current.actions.updateEvent(occurrence.eventId, { ...patch, ...overrides }))) setEditing(null);
   };
 
   const dialogs: ReactNode = (
@@ -168,6 +199,7 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
           busy={busy}
           onSave={submit}
           onClose={() => setEditing(null)}
+          clinic={clinic}
         />
       )}
       {scopeAsk && (
@@ -189,8 +221,19 @@ export function useEventEditing({ actions, directory, timeZone, defaultPatients,
           }}
         />
       )}
+      {closureAsk && (
+        <ClosureWarningDialog
+          closures={closureAsk.closures}
+          overridable={closureAsk.overridable}
+          timeZone={timeZone}
+          onAnswer={(b) => {
+            setClosureAsk(null);
+            closureAsk.resolve(b);
+          }}
+        />
+      )}
     </>
   );
 
-  return { dialogs, onSelect, onDrag, openNew, editOccurrence, deleteOccurrence };
+  return { dialogs, busy, onSelect, onDrag, openNew, editOccurrence, deleteOccurrence, changeStatus };
 }

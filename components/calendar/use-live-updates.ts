@@ -21,6 +21,12 @@ export function useLiveUpdates(onUpdate: (update: LiveUpdate) => void): void {
         // A malformed message is ignored: the next change or a reload brings the calendar up to date.
       }
     });
+    // The session ended (logout elsewhere, revocation, timeout): stop listening and sign in again, with a
+    // full page load so that no patient data stays in the page's memory.
+    source.addEventListener("signed-out", () => {
+      source.close();
+      window.location.replace(new URL("/login", window.location.href));
+    });
     return () => source.close();
   }, []);
 }

@@ -86,6 +86,20 @@ const CALLS: Call[] = [
   { route: "GET /api/events/[eventId]", expected: anyone, request: (api, t) => api.get(`/api/events/${t.eventId}`) },
   { route: "PATCH /api/events/[eventId]", expected: staffWrite, request: (api, t) => api.patch(`/api/events/${t.eventId}`, { data: { title: "Hijacked" } }) },
   { route: "DELETE /api/events/[eventId]", expected: staffWrite, request: (api, t) => api.delete(`/api/events/${t.eventId}`) },
+  // Clinical scheduling (issue 11).
+  {
+    route: "POST /api/events/[eventId]/status",
+    expected: staffWrite,
+    request: (api, t) => api.post(`/api/events/${t.eventId}/status`, { data: { status: "cancelled", reason: "Hijacked" } }),
+  },
+  {
+    route: "GET /api/events/[eventId]/status",
+    expected: staffWrite,
+    request: (api, t) => api.get(`/api/events/${t.eventId}/status?occurrenceStart=2030-03-05T10:00:00-05:00`),
+  },
+  { route: "GET /api/schedule", expected: staffWrite, request: (api, t) => api.get(`/api/schedule?${RANGE}&resources=${t.patientId}`) },
+  { route: "GET /api/reports/no-shows", expected: staffWrite, request: (api, t) => api.get(`/api/reports/no-shows?start=2030-03-01&end=2030-03-31&cohort=${t.cohortId}`) },
+  { route: "GET /api/reports/no-shows", expected: staffWrite, request: (api, t) => api.get(`/api/reports/no-shows?start=2030-03-01&end=2030-03-31&patient=${t.patientId}`) },
   { route: "GET /api/admin/users/[userId]", expected: adminOnly, request: (api, t) => api.get(`/api/admin/users/${t.userId}`) },
   { route: "PATCH /api/admin/users/[userId]", expected: adminOnly, request: (api, t) => api.patch(`/api/admin/users/${t.userId}`, { data: { disabled: true } }) },
   { route: "GET /api/admin/users/[userId]/sessions", expected: adminOnly, request: (api, t) => api.get(`/api/admin/users/${t.userId}/sessions`) },
@@ -128,6 +142,12 @@ const NO_IDS = new Set([
   "GET /api/health/ready",
   // Bearer METRICS_TOKEN, no session and no ids: process-wide counters (e2e/ops.spec.ts).
   "GET /api/metrics",
+  // The caller's own organisation's clinicians, rooms and types; a text search within it (staff only).
+  "GET /api/resources",
+  "GET /api/appointments/search",
+  // The benchmark's floor: bytes from process memory, 404 unless BENCH_MODE=1 (npm run bench); no ids.
+  "GET /api/bench/floor",
+  "PUT /api/bench/floor",
   ...["GET", "POST", "PATCH", "PUT", "DELETE"].map((m) => `${m} /api/[...path]`),
 ]);
 
@@ -148,6 +168,14 @@ const ACTION_CALLS: ActionCall[] = [
   { action: "addMembersAction", staffOnly: true, args: (t) => [t.cohortId, [t.patientId]] },
   { action: "addMembersAction", staffOnly: true, args: (t, own) => [own.cohortId, [t.patientId]] },
   { action: "removeMembersAction", staffOnly: true, args: (t) => [t.cohortId, [t.patientId]] },
+  { action: "setStatusAction", staffOnly: true, args: (t) => [t.eventId, { status: "cancelled", reason: "Hijacked" }] },
+  // Clinic setup (administrators): ids that are not the caller's organisation's clinicians, rooms, types or closures.
+  { action: "createResourceAction", staffOnly: true, args: (t) => [{ kind: "clinician", name: "Planted", userId: t.userId }] },
+  { action: "updateResourceAction", staffOnly: true, args: (t) => [{ resourceId: t.patientId, archived: true }] },
+  { action: "updateTypeAction", staffOnly: true, args: (t) => [{ typeId: t.patientId, archived: true }] },
+  { action: "createClosureAction", staffOnly: true, args: (t) => [{ title: "Planted", start: "2030-03-05", end: "2030-03-05", allDay: true, resourceId: t.patientId }] },
+  { action: "deleteClosureAction", staffOnly: true, args: (t) => [t.eventId] },
+  { action: "setWorkingHoursAction", staffOnly: true, args: (t) => [{ resourceId: t.patientId, hours: [] }] },
 ];
 /** Form actions (useActionState), replayed from the admin page's own requests with ids swapped. */
 const FORM_ACTIONS = ["setUserDisabledAction", "revokeSessionsAction"];
@@ -157,7 +185,12 @@ const ACTIONS_WITHOUT_IDS = new Set([
   "createPatientAction",
   "saveSettingsAction",
   "acceptInviteAction",
-  "changePasswordAction", "createCohortAction", "resetFeedLink", "saveDefaultsAction"]);
+  "changePasswordAction",
+  "createCohortAction",
+  "resetFeedLink",
+  "saveDefaultsAction",
+  "createTypeAction",
+]);
 /**
  * Admin form actions posted as a browser without JavaScript posts them (multipart with `$ACTION_ID_…`),
  * with the target's ids in the fields. A refusal redirects back with an error; success redirects without.

@@ -27,7 +27,9 @@ export async function tenantState(orgIds: string[], userIds: string[]): Promise<
     digest("calendar_tokens", sql`SELECT md5(string_agg(t::text, '|' ORDER BY t.patient_id)) AS d
       FROM calendar_tokens t JOIN patients p ON p.id = t.patient_id WHERE p.org_id = ANY(${orgIds}::uuid[])`),
     digest("organizations", sql`SELECT md5(string_agg(o::text, '|' ORDER BY id)) AS d FROM organizations o WHERE id = ANY(${orgIds}::uuid[])`),
-    ...["reminder_settings", "event_reminders", "agenda_subscriptions", "reminder_deliveries", "user_invites"].map((table) =>
+    // The reminder ledger (reminder_deliveries) and schedule are left out: the reminder worker derives them
+    // from the events in the background, on its own time; the events themselves are compared above.
+    ...["reminder_settings", "event_reminders", "agenda_subscriptions", "user_invites"].map((table) =>
       digest(table, sql`SELECT md5(string_agg(r::text, '|' ORDER BY r::text)) AS d FROM ${sql(table)} r WHERE org_id = ANY(${orgIds}::uuid[])`),
     ),
   ]);
@@ -41,7 +43,7 @@ export async function tenantState(orgIds: string[], userIds: string[]): Promise<
     do {
       const [next, batch] = await cache.scan(cursor, "MATCH", `${env().REDIS_KEY_PREFIX}*{${orgId}}*`, "COUNT", 1000);
       cursor = next;
-      found.push(...batch.filter((k) => !k.includes(":lock:")));
+      found.push(...batch.filter((k) => !k.includes(":lock:") && !/:(rebuild-lock|due)$/.test(k)));
     } while (cursor !== "0");
     for (const key of found.sort()) {
       const dump = await cache.dumpBuffer(key);

@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { createEvent } from "@/lib/events/create-event";
 import { deleteEvent, type DeleteRequest } from "@/lib/events/delete-event";
+import { setOccurrenceStatus, type StatusChange } from "@/lib/events/status";
 import { getEvent } from "@/lib/events/get-event";
 import type { EventDetail } from "@/lib/events/types";
 import { updateEvent } from "@/lib/events/update-event";
@@ -49,6 +50,20 @@ export async function deleteEventAudited(actor: Actor, eventId: string, request:
     ip,
     details: { scope: typeof request.scope === "string" ? request.scope : null },
   });
+}
+
+/** An occurrence's status changed (issue 11): the statuses go in, never the cancellation's reason. */
+export async function setStatusAudited(actor: Actor, eventId: string, input: unknown, ip: string): Promise<StatusChange> {
+  const change = await setOccurrenceStatus(actor, eventId, input);
+  const event = await getEvent(actor, eventId);
+  await recordAudit(actor, {
+    action: "event.status",
+    eventId,
+    patientIds: event.patientIds,
+    ip,
+    details: { occurrenceStart: change.originalStart, status: change.status, previous: change.previous },
+  });
+  return change;
 }
 
 /** A calendar client fetched a patient's private ICS feed: no user, the token stands for the patient. */

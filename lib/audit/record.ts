@@ -13,6 +13,7 @@ export type AuditAction =
   | "event.create"
   | "event.update"
   | "event.delete"
+  | "event.status" // an occurrence's status (booked, confirmed, checked in, attended, no-show, cancelled)
   | "ics.read" // a patient's private ICS feed
   | "password.change"
   | "user.disable"

@@ -17,3 +17,10 @@ export async function getActor(): Promise<Actor> {
   if (!actor) throw unauthorized();
   return actor;
 }
+
+/** The session id the request's cookie names (after `authorizeRequest` has checked the session itself). */
+export async function getSessionId(): Promise<string> {
+  const session = await getServerSession(authOptions());
+  if (!session?.sid) throw unauthorized();
+  return session.sid;
+}

@@ -107,6 +107,21 @@ export async function readSession(id: string, now = Date.now()): Promise<Actor |
   };
 }
 
+/**
+ * Whether a session is still alive, without sliding it: a long-lived stream (live updates) must end when
+ * its session is revoked or times out, but is no user activity that should keep the session open.
+ */
+export async function sessionAlive(id: string, now = Date.now()): Promise<boolean> {
+  let absolute: string | null | undefined, last: string | null | undefined, created: string | null | undefined;
+  try {
+    [absolute, last, created] = await sessionRedis().hmget(keys.session(id), "absoluteExpiresAt", "lastSeenAt", "createdAt");
+  } catch (error) {
+    throw storeUnavailable(error);
+  }
+  if (!absolute) return false;
+  return Number(absolute) > now && now - Number(last ?? created ?? 0) < ttl.sessionIdleSeconds * 1000;
+}
+
 export async function deleteSession(id: string, userId?: string): Promise<void> {
   try {
     const redis = sessionRedis();

@@ -13,7 +13,9 @@ import {
   pgSequence,
   pgTable,
   primaryKey,
+  smallint,
   text,
+  time,
   timestamp,
   uniqueIndex,
   uuid,
@@ -26,6 +28,11 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date
 const createdAt = () => tstz("created_at").notNull().defaultNow();
 
 export const roleEnum = pgEnum("user_role", ["admin", "staff", "patient"]);
+
+/** An occurrence's status at the front desk (issue 11); cancelled ones stay for staff, never for patients. */
+export const APPOINTMENT_STATUSES = ["booked", "confirmed", "checked_in", "attended", "no_show", "cancelled"] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+export const appointmentStatusEnum = pgEnum("appointment_status", APPOINTMENT_STATUSES);
 
 export const organizations = pgTable("organizations", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -68,13 +75,15 @@ export const patients = pgTable(
   },
   (t) => [
     index("patients_org_name_idx").on(t.orgId, t.name),
-    // The admin list: sort by lower(name) or date of birth with keyset paging, search by substring (trigram).
+    // The admin list: sorted by lower(name) or date of birth, one index scan per page; its search by
+    // substring (ILIKE) uses patients_name_trgm_idx below.
     index("patients_org_lower_name_idx").on(t.orgId, sql`lower(${t.name})`, t.id),
     index("patients_org_dob_idx").on(t.orgId, t.dateOfBirth, t.id),
     // The list's count: an index-only scan of the organisation's active (or archived) patients.
     index("patients_org_archived_idx").on(t.orgId, t.archivedAt),
-    index("patients_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
     uniqueIndex("patients_org_external_id_idx").on(t.orgId, t.externalId),
+    // Appointment search by patient name (issue 11): substring matches from a trigram index.
+    index("patients_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
   ],
 );
 
@@ -148,6 +157,10 @@ export const events = pgTable(
     rrule: text("rrule"),
     /** Set on the new series created by a "this and following" split. */
     splitFromId: uuid("split_from_id"),
+    /** Clinical scheduling (issue 11): the clinician and room the appointment holds, and its type. */
+    clinicianId: uuid("clinician_id").references(() => resources.id, { onDelete: "set null" }),
+    roomId: uuid("room_id").references(() => resources.id, { onDelete: "set null" }),
+    typeId: uuid("type_id").references(() => appointmentTypes.id, { onDelete: "set null" }),
     /** Occurrences of a recurring series are materialised up to this instant. */
     materializedUntil: tstz("materialized_until"),
     /** The end of the last occurrence of a bounded series (COUNT or UNTIL); null when open-ended. */
@@ -197,6 +210,10 @@ export const eventExceptions = pgTable(
     description: text("description"),
     location: text("location"),
     patientIds: uuid("patient_ids").array(),
+    /** Overrides for this occurrence only (null: the series' own). */
+    clinicianId: uuid("clinician_id"),
+    roomId: uuid("room_id"),
+    typeId: uuid("type_id"),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.originalStart] })],
 );
@@ -224,10 +241,20 @@ export const occurrences = pgTable(
     recurring: boolean("recurring").notNull(),
     rrule: text("rrule"),
     version: integer("version").notNull(),
+    clinicianId: uuid("clinician_id"),
+    roomId: uuid("room_id"),
+    typeId: uuid("type_id"),
+    /** From `occurrence_statuses` (kept apart so it survives re-materialisation). */
+    status: appointmentStatusEnum("status").notNull().default("booked"),
+    statusReason: text("status_reason"),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.originalStart] }),
     index("occurrences_org_start_idx").on(t.orgId, t.startAt),
+    // Search and day sheets by clinician or room; the exclusion constraints (drizzle/0006) have their own GiST indexes.
+    index("occurrences_clinician_start_idx").on(t.clinicianId, t.startAt).where(sql`${t.clinicianId} IS NOT NULL`),
+    index("occurrences_room_start_idx").on(t.roomId, t.startAt).where(sql`${t.roomId} IS NOT NULL`),
+    index("occurrences_title_trgm_idx").using("gin", t.title.op("gin_trgm_ops")),
     // Range queries look back by the longest possible occurrence; keep that bound true.
     check("occurrences_max_length_ck", sql`${t.endAt} - ${t.startAt} <= interval '${sql.raw(String(MAX_OCCURRENCE_DAYS))} days'`),
   ],
@@ -426,6 +453,128 @@ export const reminderDeliveries = pgTable(
   (t) => [
     index("reminder_deliveries_org_status_idx").on(t.orgId, t.status, t.dueAt),
     index("reminder_deliveries_due_idx").on(t.dueAt),
+  ],
+);
+
+/**
+ * Clinical scheduling (issue 11). Resources an appointment may hold besides its patients: a clinician
+ * (usually a staff login) or a room. Archived, never deleted: old appointments keep naming them.
+ */
+export const resourceKindEnum = pgEnum("resource_kind", ["clinician", "room"]);
+
+export const resources = pgTable(
+  "resources",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    kind: resourceKindEnum("kind").notNull(),
+    name: text("name").notNull(),
+    /** For a clinician: their staff login, when they have one. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    color: text("color").notNull(),
+    archivedAt: tstz("archived_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("resources_org_kind_name_idx").on(t.orgId, t.kind, t.name), index("resources_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops"))],
+);
+
+/** Appointment types: choosing one fills an appointment's length and colour. */
+export const appointmentTypes = pgTable(
+  "appointment_types",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    durationMinutes: integer("duration_minutes").notNull(),
+    color: text("color").notNull(),
+    archivedAt: tstz("archived_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("appointment_types_org_name_idx").on(t.orgId, t.name),
+    check("appointment_types_duration_ck", sql`${t.durationMinutes} BETWEEN 5 AND 1440`),
+  ],
+);
+
+/**
+ * The status of one occurrence, keyed like an exception by (event, original start): materialisation
+ * copies it onto `occurrences`, so it survives every rewrite of the series. No row: booked.
+ */
+export const occurrenceStatuses = pgTable(
+  "occurrence_statuses",
+  {
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    originalStart: tstz("original_start").notNull(),
+    status: appointmentStatusEnum("status").notNull(),
+    reason: text("reason"),
+    changedBy: uuid("changed_by").references(() => users.id, { onDelete: "set null" }),
+    changedAt: tstz("changed_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.originalStart] })],
+);
+
+/** Every status change, who made it and when (append-only; outlives the event for the record). */
+export const occurrenceStatusHistory = pgTable(
+  "occurrence_status_history",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id").notNull(),
+    eventId: uuid("event_id").notNull(),
+    originalStart: tstz("original_start").notNull(),
+    fromStatus: appointmentStatusEnum("from_status").notNull(),
+    status: appointmentStatusEnum("status").notNull(),
+    reason: text("reason"),
+    changedBy: uuid("changed_by"),
+    changedAt: tstz("changed_at").notNull().defaultNow(),
+  },
+  (t) => [index("occurrence_status_history_event_idx").on(t.eventId, t.originalStart, t.id), index("occurrence_status_history_org_idx").on(t.orgId, t.changedAt)],
+);
+
+/** Closures of the whole organisation (resource null: holidays, training days) or absences of one resource. */
+export const closures = pgTable(
+  "closures",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    resourceId: uuid("resource_id").references(() => resources.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    startAt: tstz("start_at").notNull(),
+    endAt: tstz("end_at").notNull(),
+    allDay: boolean("all_day").notNull().default(false),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("closures_org_start_idx").on(t.orgId, t.startAt), check("closures_end_after_start_ck", sql`${t.endAt} > ${t.startAt}`)],
+);
+
+/** A clinician's (or room's) weekly working hours, local times in the organisation's zone; none: no limits. */
+export const workingHours = pgTable(
+  "working_hours",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    resourceId: uuid("resource_id")
+      .notNull()
+      .references(() => resources.id, { onDelete: "cascade" }),
+    /** 0 = Sunday … 6 = Saturday, as FullCalendar's businessHours and Postgres' extract(dow). */
+    weekday: smallint("weekday").notNull(),
+    startTime: time("start_time").notNull(),
+    endTime: time("end_time").notNull(),
+  },
+  (t) => [
+    index("working_hours_resource_idx").on(t.resourceId, t.weekday),
+    check("working_hours_weekday_ck", sql`${t.weekday} BETWEEN 0 AND 6`),
+    check("working_hours_order_ck", sql`${t.endTime} > ${t.startTime}`),
   ],
 );
 

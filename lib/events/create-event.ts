@@ -1,12 +1,16 @@
 import "server-only";
-import { writeTransaction } from "@/lib/reliability/deadline";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { eventPatients, events } from "@/lib/db/schema";
+import { assertNoClosures } from "@/lib/closures/closure-warnings";
+import { assertAssignable } from "@/lib/resources/assign";
+import { schedulingTransaction } from "@/lib/resources/booking-guard";
+import { extendSeriesHolding, reachResourceBookings } from "@/lib/resources/reach";
 import { saveEventReminders } from "@/lib/reminders/settings";
 import { createEventSchema, parseInput, resolveTimes, validateRrule } from "./event-input";
-import { assertPatientsInOrg, rematerialize } from "./event-store";
+import { assertPatientsInOrg, rematerialize, seriesEndOf } from "./event-store";
 import { findConflicts, schedulingConflict } from "./find-conflicts";
 import { toDetail } from "./get-event";
+import { horizonFrom } from "./horizon";
 import { syncEventAfterCommit } from "./index/sync-event";
 import type { EventDetail } from "./types";
 
@@ -17,9 +21,16 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
   const { startAt, endAt } = resolveTimes(data);
   const rrule = validateRrule(data.rrule);
   const patientIds = [...new Set(data.patientIds)];
+  const assignment = { clinicianId: data.clinicianId ?? null, roomId: data.roomId ?? null, typeId: data.typeId ?? null };
+  // Series already holding the clinician or room must be materialised as far as this booking reaches.
+  if (assignment.clinicianId || assignment.roomId) {
+    const reach = rrule ? (seriesEndOf({ rrule, startAt, endAt, timeZone: data.timeZone, allDay: data.allDay }) ?? horizonFrom(new Date())) : endAt;
+    await extendSeriesHolding(actor.orgId, [assignment.clinicianId, assignment.roomId], reach);
+  }
 
-  const detail = await writeTransaction(async (tx) => {
+  const { detail, extended } = await schedulingTransaction(actor.orgId, actor.timeZone, async (tx) => {
     await assertPatientsInOrg(tx, actor.orgId, patientIds);
+    await assertAssignable(tx, actor.orgId, assignment);
     const [inserted] = await tx
       .insert(events)
       .values({
@@ -32,6 +43,7 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
         allDay: data.allDay,
         timeZone: data.timeZone,
         rrule,
+        ...assignment,
         revision: 0,
         createdBy: actor.userId,
       })
@@ -39,12 +51,15 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
     await tx.insert(eventPatients).values(patientIds.map((patientId) => ({ eventId: inserted!.id, patientId })));
     if (data.reminders) await saveEventReminders(tx, actor.orgId, inserted!.id, data.reminders);
     const event = await rematerialize(tx, { event: inserted!, patientIds, exceptions: [] });
+    const extended = await reachResourceBookings(tx, [event.id]);
     if (!data.allowConflicts) {
       const conflicts = await findConflicts(tx, [event.id], actor.timeZone);
       if (conflicts.length) throw schedulingConflict(conflicts);
     }
-    return toDetail(event, patientIds, []);
+    await assertNoClosures(tx, actor, [event.id], data.allowClosures);
+    return { detail: toDetail(event, patientIds, []), extended };
   });
   await syncEventAfterCommit(actor.orgId, detail.id);
+  for (const id of extended) if (id !== detail.id) await syncEventAfterCommit(actor.orgId, id);
   return detail;
 }

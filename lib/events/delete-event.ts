@@ -8,6 +8,7 @@ import { loadEventForUpdate, rematerialize, removeEvent, replaceExceptions, vers
 import { syncEventAfterCommit } from "./index/sync-event";
 import type { ExceptionRow } from "./materialize";
 import { assertOccurrence, requireScope } from "./occurrence-slot";
+import { carryStatuses } from "./status-carry";
 import { truncateRruleBefore } from "./recurrence";
 
 export interface DeleteRequest {
@@ -41,6 +42,8 @@ export async function deleteEvent(actor: Actor, eventId: string, request: Delete
     } else {
       rrule = truncateRruleBefore(event.rrule, occurrence!, event.timeZone, event.startAt, { allDay: event.allDay })!;
       exceptions = loaded.exceptions.filter((x) => x.originalStart < occurrence!);
+      // The statuses of the occurrences that go, go with them.
+      await carryStatuses(tx, event.id, (at) => (at < occurrence! ? { eventId: event.id, originalStart: at } : null));
     }
     await replaceExceptions(tx, event.id, exceptions);
     const [updated] = await tx

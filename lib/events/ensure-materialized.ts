@@ -43,18 +43,26 @@ export async function ensureMaterialized(orgId: string, end: Date, now = new Dat
 export async function extendSeries(eventId: string, until: Date, options: { guard?: (tx: Tx) => Promise<void> } = {}): Promise<boolean> {
   return db().transaction(async (tx) => {
     await options.guard?.(tx);
-    const [event] = await tx.select().from(events).where(eq(events.id, eventId)).for("update");
-    if (!event?.rrule || !event.materializedUntil || event.materializedUntil >= until) return false;
-    const previous = await currentOccurrences(tx, eventId);
-    const [bumped] = await tx
-      .update(events)
-      .set({ revision: sql`${events.revision} + 1` })
-      .where(eq(events.id, eventId))
-      .returning();
-    const links = await tx.select({ id: eventPatients.patientId }).from(eventPatients).where(eq(eventPatients.eventId, eventId));
-    const exceptions = await tx.select().from(eventExceptions).where(eq(eventExceptions.eventId, eventId));
-    await materializeEvent(tx, bumped!, links.map((l) => l.id), exceptions, until, event.materializedUntil);
-    await tx.insert(indexOutbox).values({ orgId: event.orgId, eventId, version: bumped!.revision, previous });
-    return true;
+    return extendSeriesInTx(tx, eventId, until);
   });
+}
+
+/**
+ * The same inside the caller's transaction: a booking of a clinician or room extends the series that
+ * share them, so the exclusion constraints see every occurrence the booking could overlap.
+ */
+export async function extendSeriesInTx(tx: Tx, eventId: string, until: Date, options: { strict?: boolean } = {}): Promise<boolean> {
+  const [event] = await tx.select().from(events).where(eq(events.id, eventId)).for("update");
+  if (!event?.rrule || !event.materializedUntil || event.materializedUntil >= until) return false;
+  const previous = await currentOccurrences(tx, eventId);
+  const [bumped] = await tx
+    .update(events)
+    .set({ revision: sql`${events.revision} + 1` })
+    .where(eq(events.id, eventId))
+    .returning();
+  const links = await tx.select({ id: eventPatients.patientId }).from(eventPatients).where(eq(eventPatients.eventId, eventId));
+  const exceptions = await tx.select().from(eventExceptions).where(eq(eventExceptions.eventId, eventId));
+  await materializeEvent(tx, bumped!, links.map((l) => l.id), exceptions, until, event.materializedUntil, !options.strict);
+  await tx.insert(indexOutbox).values({ orgId: event.orgId, eventId, version: bumped!.revision, previous });
+  return true;
 }

@@ -26,6 +26,11 @@ const fields = {
   description: z.string().max(5000, "may be at most 5000 characters").nullable(),
   location: z.string().max(200, "may be at most 200 characters").nullable(),
   allowConflicts: z.boolean(),
+  // Clinical scheduling (issue 11): checked against the organisation in lib/resources/assign.ts.
+  clinicianId: z.uuid({ message: "must be a clinician id (UUID)" }).nullable(),
+  roomId: z.uuid({ message: "must be a room id (UUID)" }).nullable(),
+  typeId: z.uuid({ message: "must be an appointment type id (UUID)" }).nullable(),
+  allowClosures: z.boolean(),
   /** The event's own reminders (lib/reminders); absent or null: the organisation's defaults. */
   reminders: eventRemindersSchema,
 };
@@ -38,6 +43,10 @@ export const createEventSchema = z
     description: fields.description.optional(),
     location: fields.location.optional(),
     allowConflicts: fields.allowConflicts.default(false),
+    clinicianId: fields.clinicianId.optional(),
+    roomId: fields.roomId.optional(),
+    typeId: fields.typeId.optional(),
+    allowClosures: fields.allowClosures.default(false),
     reminders: fields.reminders.optional(),
   })
   .strict();

@@ -25,7 +25,8 @@ export async function findConflicts(tx: Tx, eventIds: string[], timeZone: string
       AND op2.start_at > o1.start_at - ${`${MAX_OCCURRENCE_DAYS} days`}::interval
       AND op2.event_id <> ALL(${ids})
     JOIN occurrences o2 ON o2.event_id = op2.event_id AND o2.original_start = op2.original_start AND o2.end_at > o1.start_at
-    WHERE o1.event_id = ANY(${ids}) AND o1.end_at > ${now.toISOString()}
+      AND o2.status <> 'cancelled'
+    WHERE o1.event_id = ANY(${ids}) AND o1.end_at > ${now.toISOString()} AND o1.status <> 'cancelled'
     ORDER BY o2.start_at, o2.event_id
     LIMIT ${LIMIT}`);
   return [...rows];

@@ -50,6 +50,9 @@ export function toDetail(event: EventRow, patientIds: string[], exceptions: Exce
     description: event.description,
     location: event.location,
     version: event.version,
+    clinicianId: event.clinicianId,
+    roomId: event.roomId,
+    typeId: event.typeId,
     exceptions: exceptions
       .sort((a, b) => a.originalStart.getTime() - b.originalStart.getTime())
       .map((x) => ({
@@ -61,6 +64,9 @@ export function toDetail(event: EventRow, patientIds: string[], exceptions: Exce
         ...(x.description !== null ? { description: x.description } : {}),
         ...(x.location !== null ? { location: x.location } : {}),
         ...(x.patientIds ? { patientIds: visible(x.patientIds) } : {}),
+        ...(x.clinicianId ? { clinicianId: x.clinicianId } : {}),
+        ...(x.roomId ? { roomId: x.roomId } : {}),
+        ...(x.typeId ? { typeId: x.typeId } : {}),
       })),
   };
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, gte } from "drizzle-orm";
 import type { db } from "@/lib/db/client";
-import { events, occurrencePatients, occurrences } from "@/lib/db/schema";
+import { events, occurrencePatients, occurrences, occurrenceStatuses } from "@/lib/db/schema";
+import { logger } from "@/lib/logger";
 import { expandOccurrences } from "./recurrence";
 
 type Tx = Parameters<Parameters<ReturnType<typeof db>["transaction"]>[0]>[0];
@@ -17,6 +18,10 @@ export interface ExceptionRow {
   description: string | null;
   location: string | null;
   patientIds: string[] | null;
+  /** Overrides of the series' clinician, room and type for this occurrence (null or absent: the series'). */
+  clinicianId?: string | null;
+  roomId?: string | null;
+  typeId?: string | null;
 }
 
 const INSERT_BATCH = 1000;
@@ -33,6 +38,11 @@ export async function materializeEvent(
   until: Date,
   /** Extend from here (keeping earlier occurrences); without it, every occurrence is rewritten. */
   extendFrom?: Date,
+  /**
+   * Leave out occurrences that would double-book a clinician or room instead of failing (default: when
+   * extending, as reads do; a booking extends strictly so that the conflict is reported).
+   */
+  skipResourceConflicts = extendFrom !== undefined,
 ): Promise<number> {
   const from = extendFrom ?? event.startAt;
   await tx
@@ -49,6 +59,12 @@ export async function materializeEvent(
     : [{ originalStart: event.startAt, start: event.startAt, end: event.endAt }];
 
   const byOriginal = new Map(exceptions.map((x) => [x.originalStart.getTime(), x]));
+  // Statuses live apart, keyed like exceptions: every rewrite of the series copies them back on.
+  const statuses = await tx
+    .select({ originalStart: occurrenceStatuses.originalStart, status: occurrenceStatuses.status, reason: occurrenceStatuses.reason })
+    .from(occurrenceStatuses)
+    .where(extendFrom ? and(eq(occurrenceStatuses.eventId, event.id), gte(occurrenceStatuses.originalStart, extendFrom)) : eq(occurrenceStatuses.eventId, event.id));
+  const statusOf = new Map(statuses.map((s) => [s.originalStart.getTime(), s]));
   const rows: (typeof occurrences.$inferInsert)[] = [];
   for (const slot of slots) {
     const change = byOriginal.get(slot.originalStart.getTime());
@@ -68,12 +84,33 @@ export async function materializeEvent(
       recurring: event.rrule !== null,
       rrule: event.rrule,
       version: event.version,
+      clinicianId: change?.clinicianId ?? event.clinicianId,
+      roomId: change?.roomId ?? event.roomId,
+      typeId: change?.typeId ?? event.typeId,
+      status: statusOf.get(slot.originalStart.getTime())?.status ?? "booked",
+      statusReason: statusOf.get(slot.originalStart.getTime())?.reason ?? null,
     });
   }
+  // Extending past the horizon may meet a booking of the same clinician or room made meanwhile (the write
+  // path extends such series first, so only a race gets here): that occurrence is left out, not the read failed.
+  const lenient = skipResourceConflicts && rows.some((row) => row.clinicianId || row.roomId);
 
   for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-    const batch = rows.slice(i, i + INSERT_BATCH);
-    await tx.insert(occurrences).values(batch);
+    let batch = rows.slice(i, i + INSERT_BATCH);
+    if (lenient) {
+      const kept = await tx
+        .insert(occurrences)
+        .values(batch)
+        .onConflictDoNothing()
+        .returning({ originalStart: occurrences.originalStart });
+      if (kept.length < batch.length) {
+        logger().warn({ eventId: event.id, skipped: batch.length - kept.length }, "occurrences overlapping another booking of their clinician or room were not materialised");
+        const inserted = new Set(kept.map((k) => k.originalStart.getTime()));
+        batch = batch.filter((row) => inserted.has(row.originalStart.getTime()));
+      }
+    } else {
+      await tx.insert(occurrences).values(batch);
+    }
     const links = batch.flatMap((row) =>
       row.patientIds.map((patientId) => ({
         patientId,

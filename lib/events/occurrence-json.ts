@@ -8,7 +8,8 @@ export type Fragment = PendingQuery<Row[]>;
 /**
  * The JSON text of one occurrence (alias `o` of `occurrences`), times formatted in `timeZone`. The feed
  * from Postgres and the fragments stored in the Redis index are both built by this one expression, so
- * the two paths answer byte-identical JSON.
+ * the two paths answer byte-identical JSON. `status` is always present ("booked" by default); a patient's
+ * own feed never holds a cancelled occurrence (`"status":"cancelled"` is matched as is by read-window.lua).
  */
 export function occurrenceJson(sql: Sql, timeZone: string, patientIds: Fragment = sql`o.patient_ids`): Fragment {
   return sql`json_strip_nulls(json_build_object(
@@ -27,7 +28,12 @@ export function occurrenceJson(sql: Sql, timeZone: string, patientIds: Fragment 
     'originalStart', iso_local(o.original_start, ${timeZone}),
     'version', o.version,
     'description', o.description,
-    'location', o.location
+    'location', o.location,
+    'clinicianId', o.clinician_id,
+    'roomId', o.room_id,
+    'typeId', o.type_id,
+    'status', o.status,
+    'statusReason', o.status_reason
   ))::text`;
 }
 

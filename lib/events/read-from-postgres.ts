@@ -34,8 +34,10 @@ async function readBody(sql: Sql, scope: PostgresFeedScope, start: Date, end: Da
     : sql`o.org_id = ${scope.orgId} AND o.start_at < ${to}
         AND o.start_at > ${from}::timestamptz - ${LOOKBACK}::interval AND o.end_at > ${from}`;
   const patientIds = scope.ownPatientId ? sql`ARRAY[${scope.ownPatientId}::uuid]` : undefined;
+  // Cancelled occurrences stay on staff calendars (struck through) and vanish from patients' own.
+  const visible: Fragment = scope.ownPatientId ? sql`AND o.status <> 'cancelled'` : sql``;
   const rows = await sql<{ body: string | null }[]>`
     SELECT '[' || string_agg(${occurrenceJson(sql, timeZone, patientIds)}, ',' ORDER BY o.start_at, o.end_at, o.event_id) || ']' AS body
-    FROM occurrences o WHERE ${filter}`;
+    FROM occurrences o WHERE ${filter} ${visible}`;
   return rows[0]?.body ?? "[]";
 }

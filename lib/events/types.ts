@@ -4,6 +4,9 @@
  */
 export type EditScope = "this" | "following" | "all";
 
+/** An occurrence's status at the front desk (issue 11). */
+export type AppointmentStatus = "booked" | "confirmed" | "checked_in" | "attended" | "no_show" | "cancelled";
+
 /** One item of the JSON feed (`GET /api/events`). */
 export interface FeedOccurrence {
   id: string;
@@ -21,6 +24,14 @@ export interface FeedOccurrence {
   version: number;
   description?: string;
   location?: string;
+  /** Clinical scheduling (issue 11): the clinician and room the occurrence holds, and its type. */
+  clinicianId?: string;
+  roomId?: string;
+  typeId?: string;
+  /** Always present in the feed ("booked" unless changed); patients never receive cancelled ones. */
+  status?: AppointmentStatus;
+  /** Why it was cancelled. */
+  statusReason?: string;
 }
 
 /** `POST /api/events` and the create action. */
@@ -35,6 +46,11 @@ export interface EventInput {
   description?: string | null;
   location?: string | null;
   allowConflicts?: boolean;
+  clinicianId?: string | null;
+  roomId?: string | null;
+  typeId?: string | null;
+  /** Book into a closure, an absence or outside working hours anyway (administrators only). */
+  allowClosures?: boolean;
   /** The event's own reminders, minutes before each occurrence (`[]`: none); null or absent: the organisation's. */
   reminders?: { minutesBefore: number[] } | null;
 }
@@ -55,6 +71,9 @@ export interface EventException {
   description?: string | null;
   location?: string | null;
   patientIds?: string[];
+  clinicianId?: string;
+  roomId?: string;
+  typeId?: string;
 }
 
 /** `GET /api/events/:id`: a single event or a series master with its exceptions. */
@@ -71,6 +90,9 @@ export interface EventDetail {
   location: string | null;
   version: number;
   exceptions: EventException[];
+  clinicianId?: string | null;
+  roomId?: string | null;
+  typeId?: string | null;
   /** Staff only: the event's own reminders, or null when it follows the organisation's defaults. */
   reminders?: { minutesBefore: number[] } | null;
 }
@@ -82,6 +104,22 @@ export interface SchedulingConflict {
   start: string;
   end: string;
   patientIds: string[];
+  /** Set for a double booking of a clinician or room (a hard conflict: never booked anyway). */
+  resource?: "clinician" | "room";
+}
+
+/**
+ * The body of a 409 `scheduling_conflict` for closures: each occurrence that falls into an organisation
+ * closure, an absence of its clinician or room, or outside its clinician's working hours.
+ */
+export interface ClosureWarning {
+  /** The occurrence (its slot in the series) and its times, in the actor's zone. */
+  originalStart: string;
+  start: string;
+  end: string;
+  reason: "closure" | "absence" | "outside_hours";
+  /** The closure's or absence's title; for working hours, a description of them. */
+  detail: string;
 }
 
 /** Published on the organisation's live channel after every committed change. */

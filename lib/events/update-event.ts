@@ -1,10 +1,13 @@
 import "server-only";
-import { writeTransaction } from "@/lib/reliability/deadline";
 import { eq, sql } from "drizzle-orm";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
+import { assertNoClosures } from "@/lib/closures/closure-warnings";
 import { events } from "@/lib/db/schema";
 import { badRequest } from "@/lib/errors";
 import { copyEventReminders, saveEventReminders } from "@/lib/reminders/settings";
+import { assertAssignable } from "@/lib/resources/assign";
+import { schedulingTransaction } from "@/lib/resources/booking-guard";
+import { bookingReach, extendSeriesHolding, reachResourceBookings } from "@/lib/resources/reach";
 import { addDays, localDate, moveLikeOccurrence, zonedInstant } from "@/lib/time/zones";
 import { parseInput, patchEventSchema, resolveTimes, validateRrule } from "./event-input";
 import {
@@ -23,6 +26,7 @@ import { syncEventAfterCommit } from "./index/sync-event";
 import type { EventRow, ExceptionRow } from "./materialize";
 import { assertOccurrence, isOccurrenceOf, requireScope } from "./occurrence-slot";
 import { splitRrule } from "./recurrence";
+import { carryStatuses } from "./status-carry";
 import type { EventDetail } from "./types";
 
 type Patch = ReturnType<typeof parsePatch>;
@@ -41,10 +45,14 @@ export async function updateEvent(actor: Actor, eventId: string, input: unknown)
     throw badRequest("Changing allDay or timeZone needs start and end as well");
   }
 
-  const { detail, touched } = await writeTransaction(async (tx) => {
+  const reach = await bookingReach(actor.orgId, eventId, patch);
+  if (reach) await extendSeriesHolding(actor.orgId, reach.resourceIds, reach.until);
+
+  const { detail, touched } = await schedulingTransaction(actor.orgId, actor.timeZone, async (tx) => {
     const loaded = await loadEventForUpdate(tx, actor.orgId, eventId, patch.version);
     if (patch.version !== undefined && patch.version !== loaded.event.version) throw versionConflict(loaded.event.version);
     if (patch.patientIds) await assertPatientsInOrg(tx, actor.orgId, patch.patientIds);
+    await assertAssignable(tx, actor.orgId, patch);
 
     let result: LoadedEvent;
     let changed: string[];
@@ -65,12 +73,14 @@ export async function updateEvent(actor: Actor, eventId: string, input: unknown)
         changed = [eventId, result.event.id];
       }
     }
+    const extended = await reachResourceBookings(tx, changed);
     const reschedules = ["start", "end", "patientIds", "rrule", "allDay", "timeZone"].some((k) => k in patch);
     if (reschedules && !patch.allowConflicts) {
       const conflicts = await findConflicts(tx, changed, actor.timeZone);
       if (conflicts.length) throw schedulingConflict(conflicts);
     }
-    return { detail: toDetail(result.event, result.patientIds, result.exceptions), touched: changed };
+    if (reschedules || patch.clinicianId || patch.roomId) await assertNoClosures(tx, actor, changed, patch.allowClosures);
+    return { detail: toDetail(result.event, result.patientIds, result.exceptions), touched: [...new Set([...changed, ...extended])] };
   });
   for (const id of touched) await syncEventAfterCommit(actor.orgId, id);
   return detail;
@@ -97,6 +107,9 @@ function editedFields(event: EventRow, patch: Patch) {
     location: patch.location !== undefined ? patch.location : event.location,
     allDay: patch.allDay ?? event.allDay,
     timeZone: patch.timeZone ?? event.timeZone,
+    clinicianId: patch.clinicianId !== undefined ? patch.clinicianId : event.clinicianId,
+    roomId: patch.roomId !== undefined ? patch.roomId : event.roomId,
+    typeId: patch.typeId !== undefined ? patch.typeId : event.typeId,
   };
 }
 
@@ -115,6 +128,12 @@ async function editAll(tx: Tx, loaded: LoadedEvent, patch: Patch, reference: Dat
         .map((x) => (times ? { ...x, originalStart: moveLikeOccurrence(x.originalStart, event.startAt, times.startAt, updated!.timeZone) } : x))
         .filter((x) => isOccurrenceOf(updated!, x.originalStart))
     : [];
+  // Statuses move with their occurrences as exceptions do (a single event's one slot is its start).
+  await carryStatuses(tx, event.id, (at) => {
+    if (!rrule) return at.getTime() === (reference ?? event.startAt).getTime() ? { eventId: event.id, originalStart: updated!.startAt } : null;
+    const moved = times ? moveLikeOccurrence(at, event.startAt, times.startAt, updated!.timeZone) : at;
+    return isOccurrenceOf(updated!, moved) ? { eventId: event.id, originalStart: moved } : null;
+  });
   const patientIds = patch.patientIds ? [...new Set(patch.patientIds)] : loaded.patientIds;
   if (patch.patientIds) await replacePatients(tx, event.id, patientIds);
   if (patch.reminders !== undefined) await saveEventReminders(tx, event.orgId, event.id, patch.reminders);
@@ -143,6 +162,9 @@ async function editThis(tx: Tx, loaded: LoadedEvent, patch: Patch, occurrence: D
     description: patch.description !== undefined ? patch.description : (existing?.description ?? null),
     location: patch.location !== undefined ? patch.location : (existing?.location ?? null),
     patientIds: patch.patientIds ? [...new Set(patch.patientIds)] : (existing?.patientIds ?? null),
+    clinicianId: patch.clinicianId ?? existing?.clinicianId ?? null,
+    roomId: patch.roomId ?? existing?.roomId ?? null,
+    typeId: patch.typeId ?? existing?.typeId ?? null,
   };
   const exceptions = [...loaded.exceptions.filter((x) => x !== existing), exception];
   await replaceExceptions(tx, event.id, exceptions);
@@ -189,6 +211,12 @@ async function editFollowing(tx: Tx, loaded: LoadedEvent, patch: Patch, occurren
         .filter((x) => isOccurrenceOf(created!, x.originalStart))
     : [];
   await replaceExceptions(tx, created!.id, exceptions);
+  await carryStatuses(tx, event.id, (at) => {
+    if (at < occurrence) return { eventId: event.id, originalStart: at };
+    if (!rrule) return at.getTime() === occurrence.getTime() ? { eventId: created!.id, originalStart: times.startAt } : null;
+    const moved = moveLikeOccurrence(at, occurrence, times.startAt, created!.timeZone);
+    return isOccurrenceOf(created!, moved) ? { eventId: created!.id, originalStart: moved } : null;
+  });
   const next = { event: created!, patientIds, exceptions };
   return { ...next, event: await rematerialize(tx, next) };
 }

@@ -24,6 +24,8 @@ interface EventRow {
   /** Whether the patient takes part in the series itself (else only in some modified occurrences). */
   member: boolean;
   exceptions: ExceptionRow[];
+  /** Original starts of occurrences whose status is cancelled: they leave a patient's feed (issue 11). */
+  cancelledStarts: string[];
 }
 
 interface ExceptionRow {
@@ -69,7 +71,9 @@ async function loadPatientEvents(patientId: string): Promise<EventRow[]> {
            coalesce((SELECT json_agg(json_build_object(
                'originalStart', x.original_start, 'cancelled', x.cancelled, 'startAt', x.start_at, 'endAt', x.end_at,
                'title', x.title, 'description', x.description, 'location', x.location, 'patientIds', x.patient_ids))
-             FROM event_exceptions x WHERE x.event_id = e.id), '[]') AS exceptions
+             FROM event_exceptions x WHERE x.event_id = e.id), '[]') AS exceptions,
+           coalesce((SELECT json_agg(s.original_start) FROM occurrence_statuses s
+             WHERE s.event_id = e.id AND s.status = 'cancelled'), '[]') AS "cancelledStarts"
     FROM events e
     WHERE e.id IN (
         SELECT ep.event_id FROM event_patients ep WHERE ep.patient_id = ${patientId}
@@ -98,6 +102,8 @@ export async function buildPatientCalendar(patientId: string, calendarName: stri
     const timezone = event.allDay || isUtc(event.timeZone) ? null : event.timeZone;
     const at = (d: Date) => (event.allDay ? plainDate(d, event.timeZone) : zoned(d, event.timeZone));
     const mine = (x: ExceptionRow) => (x.patientIds ? x.patientIds.includes(patientId) : event.member);
+    const cancelled = new Set(event.cancelledStarts.map((at) => new Date(at).getTime()));
+    const isCancelled = (originalStart: string | Date) => cancelled.has(new Date(originalStart).getTime());
     const common = (x?: ExceptionRow) => ({
       summary: x?.title ?? event.title,
       description: (x ? x.description : null) ?? event.description ?? undefined,
@@ -109,13 +115,14 @@ export async function buildPatientCalendar(patientId: string, calendarName: stri
     });
     const uid = `${event.id}@cohort-calendar`;
 
-    if (event.member) {
-      const dropped = event.exceptions.filter((x) => x.cancelled || !mine(x)).map((x) => new Date(x.originalStart));
+    if (event.member && !(event.rrule === null && isCancelled(event.startAt))) {
+      const droppedAt = new Set([...event.exceptions.filter((x) => x.cancelled || !mine(x)).map((x) => new Date(x.originalStart).getTime()), ...cancelled]);
+      const dropped = [...droppedAt].sort((a, b) => a - b).map((at) => new Date(at));
       const rule = event.rrule ? [`RRULE:${event.rrule}`, exdateLine(event, dropped)].filter(Boolean).join("\n") : null;
       calendar.createEvent({ id: uid, start: at(event.startAt), end: at(event.endAt), repeating: rule, ...common() });
     }
     for (const x of event.exceptions) {
-      if (x.cancelled || !mine(x)) continue;
+      if (x.cancelled || !mine(x) || isCancelled(x.originalStart)) continue;
       const original = new Date(x.originalStart);
       const start = x.startAt ? new Date(x.startAt) : original;
       const end = x.endAt ? new Date(x.endAt) : new Date(start.getTime() + duration);

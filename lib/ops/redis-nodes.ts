@@ -1,12 +1,8 @@
 import "server-only";
-import { Cluster, type Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
+import { dataNodes } from "@/lib/redis/client";
 
 type AnyRedis = Redis | Cluster;
-
-/** The servers that hold data: the client itself, or every master of a Redis Cluster. */
-export function dataNodes(client: AnyRedis): Redis[] {
-  return client instanceof Cluster ? client.nodes("master") : [client];
-}
 
 /**
  * Every key matching `pattern`, found with SCAN (never KEYS: it blocks the server), on every master of a
@@ -20,7 +16,7 @@ export async function scanKeys(
   count = 1000,
 ): Promise<number> {
   let seen = 0;
-  for (const node of dataNodes(client)) {
+  for (const node of await dataNodes(client)) {
     let cursor = "0";
     do {
       const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", count);
@@ -37,7 +33,7 @@ export async function scanKeys(
 /** `INFO <section>` as name → value, summed over every master for numeric fields. */
 export async function redisInfo(client: AnyRedis, section: string): Promise<Record<string, string>> {
   const merged: Record<string, string> = {};
-  for (const node of dataNodes(client)) {
+  for (const node of await dataNodes(client)) {
     const text = await node.info(section);
     for (const line of text.split("\r\n")) {
       const at = line.indexOf(":");

@@ -61,10 +61,10 @@ export async function listPatientsForAdmin(actor: Actor, input: unknown): Promis
   requireStaffViewer(actor);
   const { q, sort, dir, page, archived } = parseInput(patientListSchema, input);
   const sql = db().$sql;
-  const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const where = sql`p.org_id = ${actor.orgId}
     ${archived === "active" ? sql`AND p.archived_at IS NULL` : archived === "archived" ? sql`AND p.archived_at IS NOT NULL` : sql``}
-    ${q ? sql`AND lower(p.name) LIKE ${pattern}` : sql``}`;
+    ${q ? sql`AND p.name ILIKE ${pattern}` : sql``}`;
   const direction = dir === "desc" ? sql`DESC` : sql`ASC`;
   // Sorted by an indexed expression, id last: a stable order, one index scan (patients_org_lower_name_idx, _dob_idx).
   const order =

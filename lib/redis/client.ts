@@ -167,15 +167,36 @@ export function createSubscriber(name: string): RedisClient {
 }
 
 /** The cache's masters: one client for a standalone server, every master of a cluster (for SCAN). */
-export function cacheMasters(): Redis[] {
-  const client = cacheRedis();
-  return client instanceof Cluster ? client.nodes("master") : [client];
+export async function cacheMasters(): Promise<Redis[]> {
+  return dataNodes(cacheRedis());
+}
+
+/**
+ * The servers that hold data: the client itself, or every master of a Redis Cluster, once the cluster
+ * client knows them (a fresh client lists no nodes until its first slot map has loaded).
+ */
+export async function dataNodes(client: Redis | Cluster, timeoutMs = 5_000): Promise<Redis[]> {
+  if (!(client instanceof Cluster)) return [client];
+  if (client.status !== "ready") {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.off("ready", ready);
+        reject(new Error(`the Redis Cluster was not ready within ${timeoutMs} ms (${client.status})`));
+      }, timeoutMs);
+      const ready = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      client.once("ready", ready);
+    });
+  }
+  return client.nodes("master");
 }
 
 /** Every key matching a pattern, from every master (SCAN, never KEYS). */
 export async function scanCache(pattern: string): Promise<string[]> {
   const found: string[] = [];
-  for (const node of cacheMasters()) {
+  for (const node of await cacheMasters()) {
     let cursor = "0";
     do {
       const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);

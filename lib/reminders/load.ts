@@ -49,7 +49,8 @@ async function loadPatientReminder(orgId: string, ref: Extract<ReminderRef, { ki
     LEFT JOIN event_reminders er ON er.event_id = o.event_id
     LEFT JOIN reminder_settings rs ON rs.org_id = o.org_id
     WHERE o.event_id = ${ref.eventId} AND o.original_start = ${iso(ref.originalStartMs)} AND o.org_id = ${orgId}
-      AND ${ref.patientId}::uuid = ANY(o.patient_ids) AND p.archived_at IS NULL AND p.email IS NOT NULL`;
+      AND ${ref.patientId}::uuid = ANY(o.patient_ids) AND p.archived_at IS NULL AND p.email IS NOT NULL
+      AND o.status <> 'cancelled'`;
   if (!row) return { state: "invalid", reason: "occurrence cancelled, or patient no longer on it" };
   if (Number(row.start_ms) !== ref.startMs) return { state: "invalid", reason: "occurrence moved" };
   if (!row.offsets.includes(ref.minutesBefore)) return { state: "invalid", reason: "lead time no longer configured" };
@@ -102,7 +103,7 @@ async function loadAgenda(orgId: string, ref: Extract<ReminderRef, { kind: "agen
     FROM occurrences o
     WHERE o.org_id = ${orgId}
       AND o.start_at >= ${iso(dayStart)}::timestamptz - ${`${MAX_OCCURRENCE_DAYS} days`}::interval
-      AND o.start_at < ${iso(endMs)} AND o.end_at > ${iso(dayStart)}
+      AND o.start_at < ${iso(endMs)} AND o.end_at > ${iso(dayStart)} AND o.status <> 'cancelled'
     ORDER BY o.start_at, o.event_id
     LIMIT ${AGENDA_LIMIT}`;
   const mail = composeAgenda({

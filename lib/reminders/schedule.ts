@@ -51,6 +51,8 @@ async function patientCandidates(orgId: string, nowMs: number, untilMs: number, 
     WHERE o.org_id = ${orgId}
       AND o.start_at > ${iso(nowMs)}::timestamptz
       AND o.start_at <= ${iso(horizonMs)}::timestamptz
+      -- A cancelled occurrence (issue 11) is not coming: nobody is reminded of it.
+      AND o.status <> 'cancelled'
       AND o.start_at - m.minutes * interval '1 minute' <= ${iso(untilMs)}::timestamptz
       ${eventId ? sql`AND o.event_id = ${eventId}` : sql``}`;
   const refs: ReminderRef[] = [];

@@ -2,7 +2,8 @@
 -- KEYS[1] org max duration  KEYS[2..] sorted sets (the org set, or patient sets)
 -- ARGV[1] start ms  ARGV[2] end ms  ARGV[3] hydration unit (ms)  ARGV[4] look-back when unknown (ms)
 -- ARGV[5] set TTL (s, slid on read)  ARGV[6] optional patient id: keep only members that name it
--- (a patient's own feed never shows a member that does not list them, whatever a set holds).
+-- (a patient's own feed never shows a member that does not list them, whatever a set holds, nor a
+-- cancelled one: staff see those struck through, patients not at all).
 -- Each set holds a sentinel member "~<unit>" (score -1) for every unit that is completely hydrated;
 -- eviction takes a set with its sentinels, so a partial set is never mistaken for a complete one.
 -- Returns {1, json} on a hit; on a miss {0, lookback known (1|0), "<set index>:<unit>"…}.
@@ -22,10 +23,13 @@ if #missing > 2 then return missing end
 
 local ttl = tonumber(ARGV[5])
 local mustName = ARGV[6] and ('"' .. ARGV[6] .. '"') or nil
+-- Only a key can read like this: inside a JSON string every quote is escaped.
+local CANCELLED = '"status":"cancelled"'
 local out = {}
 if #KEYS == 2 then
   for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], from, '(' .. finish)) do
-    if tonumber(string.sub(m, 1, 13)) > start and (not mustName or string.find(m, mustName, 15, true)) then
+    if tonumber(string.sub(m, 1, 13)) > start
+      and (not mustName or (string.find(m, mustName, 15, true) and not string.find(m, CANCELLED, 15, true))) then
       out[#out + 1] = string.sub(m, 15)
     end
   end

@@ -1,4 +1,3 @@
-CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
 CREATE TABLE "user_invites" (
 	"token_hash" text PRIMARY KEY NOT NULL,
 	"user_id" uuid NOT NULL,
@@ -23,5 +22,4 @@ CREATE INDEX "user_invites_user_idx" ON "user_invites" USING btree ("user_id");-
 CREATE INDEX "patients_org_lower_name_idx" ON "patients" USING btree ("org_id",lower("name"),"id");--> statement-breakpoint
 CREATE INDEX "patients_org_dob_idx" ON "patients" USING btree ("org_id","date_of_birth","id");--> statement-breakpoint
 CREATE INDEX "patients_org_archived_idx" ON "patients" USING btree ("org_id","archived_at");--> statement-breakpoint
-CREATE INDEX "patients_name_trgm_idx" ON "patients" USING gin (lower("name") gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "users_patient_idx" ON "users" USING btree ("patient_id");

@@ -1,0 +1,134 @@
+"use client";
+
+import { useState } from "react";
+import type { ClosureSummary, WorkingHoursEntry } from "@/lib/closures/closures";
+import type { ClinicDirectory, ResourceSummary } from "@/lib/resources/resources";
+import { ClosuresSection, HoursSection } from "./ScheduleSections";
+import { useSetupAction, type SetupActions } from "./setup-action";
+
+interface ClinicSetupProps {
+  clinic: ClinicDirectory;
+  staffUsers: { id: string; name: string }[];
+  closures: ClosureSummary[];
+  workingHours: Record<string, WorkingHoursEntry[]>;
+  actions: SetupActions;
+}
+
+function ResourceList({ kind, items, staffUsers, actions }: { kind: "clinician" | "room"; items: ResourceSummary[]; staffUsers: ClinicSetupProps["staffUsers"]; actions: SetupActions }) {
+  const { message, pending, run } = useSetupAction();
+  const [name, setName] = useState("");
+  const [userId, setUserId] = useState("");
+  const noun = kind === "clinician" ? "Clinician" : "Room";
+  return (
+    <section aria-label={`${noun}s`}>
+      <h2>{noun}s</h2>
+      <ul>
+        {items.map((r) => (
+          <li key={r.id}>
+            <span className="swatch" style={{ background: r.color }} aria-hidden="true" />
+            <span className={r.archived ? "muted" : undefined}>
+              {r.name}
+              {r.archived ? " (archived)" : ""}
+            </span>
+            <button type="button" className="link" disabled={pending} onClick={() => run(() => actions.updateResource({ resourceId: r.id, archived: !r.archived }), `${r.name} ${r.archived ? "restored" : "archived"}`)}>
+              {r.archived ? `Restore ${r.name}` : `Archive ${r.name}`}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(() => actions.createResource({ kind, name, userId: userId || null }), `${noun} ${name} added`, () => setName(""));
+        }}
+      >
+        <label className="field">
+          New {noun.toLowerCase()}
+          <input required maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        {kind === "clinician" && (
+          <label className="field">
+            Staff login
+            <select value={userId} onChange={(e) => setUserId(e.target.value)}>
+              <option value="">None</option>
+              {staffUsers.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button type="submit" disabled={pending}>
+          Add {noun.toLowerCase()}
+        </button>
+      </form>
+      <p role="status" className={message.error ? "error" : "muted"}>
+        {message.text}
+      </p>
+    </section>
+  );
+}
+
+function TypesSection({ clinic, actions }: { clinic: ClinicDirectory; actions: SetupActions }) {
+  const { message, pending, run } = useSetupAction();
+  const [name, setName] = useState("");
+  const [minutes, setMinutes] = useState(30);
+  const [color, setColor] = useState("#1a73e8");
+  return (
+    <section aria-label="Appointment types">
+      <h2>Appointment types</h2>
+      <ul>
+        {clinic.types.map((t) => (
+          <li key={t.id}>
+            <span className="swatch" style={{ background: t.color }} aria-hidden="true" />
+            <span className={t.archived ? "muted" : undefined}>
+              {t.name}, {t.durationMinutes} min{t.archived ? " (archived)" : ""}
+            </span>
+            <button type="button" className="link" disabled={pending} onClick={() => run(() => actions.updateType({ typeId: t.id, archived: !t.archived }), `${t.name} ${t.archived ? "restored" : "archived"}`)}>
+              {t.archived ? `Restore ${t.name}` : `Archive ${t.name}`}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(() => actions.createType({ name, durationMinutes: minutes, color }), `Type ${name} added`, () => setName(""));
+        }}
+      >
+        <label className="field">
+          New type
+          <input required maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label className="field">
+          Minutes
+          <input type="number" required min={5} max={1440} step={5} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} />
+        </label>
+        <label className="field">
+          Colour
+          <input type="color" value={color} onChange={(e) => setColor(e.target.value)} />
+        </label>
+        <button type="submit" disabled={pending}>
+          Add type
+        </button>
+      </form>
+      <p role="status" className={message.error ? "error" : "muted"}>
+        {message.text}
+      </p>
+    </section>
+  );
+}
+
+export function ClinicSetup({ clinic, staffUsers, closures, workingHours, actions }: ClinicSetupProps) {
+  const active = (items: ResourceSummary[]) => items.filter((r) => !r.archived);
+  return (
+    <div className="setup">
+      <ResourceList kind="clinician" items={clinic.clinicians} staffUsers={staffUsers} actions={actions} />
+      <ResourceList kind="room" items={clinic.rooms} staffUsers={staffUsers} actions={actions} />
+      <TypesSection clinic={clinic} actions={actions} />
+      <ClosuresSection closures={closures} resources={[...active(clinic.clinicians), ...active(clinic.rooms)]} actions={actions} />
+      <HoursSection resources={[...active(clinic.clinicians), ...active(clinic.rooms)]} workingHours={workingHours} actions={actions} />
+    </div>
+  );
+}
