@@ -49,7 +49,7 @@ test("an admin creates and edits a patient; the new name is on the next calendar
   // Search and sort on the server.
   await list.goto();
   await list.searchFor(`renamed ${org.tag}`);
-  expect(await list.rowNames()).toEqual([`Renamed ${org.tag}`]);
+  await expect(list.names).toHaveText([`Renamed ${org.tag}`]);
   await expect(list.count).toHaveText("1 patient");
   await saveScreen(page, "admin-patients");
 });

@@ -26,10 +26,12 @@ export class PatientsListPage {
   async searchFor(text: string) {
     await this.search.fill(text);
     await this.page.getByRole("button", { name: "Search" }).click();
+    await expect(this.page).toHaveURL(new RegExp(`[?&]q=${encodeURIComponent(text).replace(/%20/g, "\\+")}`));
   }
 
-  rowNames(): Promise<string[]> {
-    return this.table.locator("tbody tr td:first-child a").allTextContents();
+  /** The patients' name links, in the order shown. */
+  get names(): Locator {
+    return this.table.locator("tbody tr td:first-child a");
   }
 }
 
