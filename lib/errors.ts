@@ -8,6 +8,7 @@ export type AppErrorCode =
   | "not_found"
   | "version_conflict"
   | "scheduling_conflict"
+  | "payload_too_large"
   | "rate_limited"
   | "unavailable";
 
@@ -26,6 +27,7 @@ export const badRequest = (message: string, details?: Record<string, unknown>) =
   new AppError("bad_request", message, details);
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
 export const unauthorized = () => new AppError("unauthorized", "Sign in to continue");
+export const payloadTooLarge = (message: string) => new AppError("payload_too_large", message);
 export const forbidden = (message = "You are not allowed to do that") => new AppError("forbidden", message);
 
 /** A validation failure as one readable sentence: "start: is required; timeZone: is not a known…". */

@@ -4,7 +4,7 @@ import FullCalendar, { type CalendarRef, type DatesSetInfo, type EventClickInfo,
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FeedOccurrence, LiveUpdate } from "@/lib/events/types";
 import { fetchOccurrences, listCohortMembers, type PatientSummary } from "./api-client";
-import { CALENDAR_PLUGINS, datesSetToLocal } from "./calendar-options";
+import { CALENDAR_PLUGINS, calendarSettingsOptions, datesSetToLocal, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from "./calendar-options";
 import { ClinicLookup, matchesFilter, NO_FILTER, type ClinicDirectory, type ClinicFilter, type ColorBy, type LaneRows } from "./clinic";
 import { ClinicPanel } from "./ClinicPanel";
 import { Legend } from "./Legend";
@@ -34,10 +34,12 @@ export interface CohortPlannerProps {
   actions: EditingActions;
   /** The organisation's clinicians, rooms and appointment types. */
   clinic: ClinicDirectory;
+  /** The organisation's week start and working hours. */
+  settings?: CalendarSettings;
 }
 
 /** The cohort calendar: what to show (organisation, cohort, chosen patients), how (views), and live. */
-export default function CohortPlanner({ initial, cohorts, timeZone, actions, clinic }: CohortPlannerProps) {
+export default function CohortPlanner({ initial, cohorts, timeZone, actions, clinic, settings = DEFAULT_CALENDAR_SETTINGS }: CohortPlannerProps) {
   const directory = usePatientDirectory();
   const controller = useCalendarController();
   const calendarRef = useRef<CalendarRef>(null);
@@ -141,12 +143,14 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const onLive = useCallback(
     (update: LiveUpdate) => {
+      // A patient renamed, recoloured or archived: look them up again (the next read shows the change).
+      if (update.patient) directory.forget(update.patientIds);
       const shown = stableSelection.kind === "org" || update.patientIds.length === 0 || update.patientIds.some((id) => legendIds.current.has(id));
       if (!shown) return;
       if (pending.current) clearTimeout(pending.current);
       pending.current = setTimeout(refresh, 150);
     },
-    [stableSelection, refresh],
+    [stableSelection, refresh, directory],
   );
   const { signedOut } = useLiveUpdates(onLive);
 
@@ -202,7 +206,8 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
       return next;
     });
 
-  const weekStart = startOfWeek(date);
+  const weekStart = startOfWeek(date, settings.weekStart);
+  const settingsOptions = useMemo(() => calendarSettingsOptions(settings), [settings]);
   const title =
     view === "lanes"
       ? `${formatDay(weekStart, { month: "short", day: "numeric" })} – ${formatDay(addDays(weekStart, 6), { month: "short", day: "numeric", year: "numeric" })}`
@@ -301,9 +306,11 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
               height="auto"
               nowIndicator
               dayMaxEvents
-              scrollTime="07:00:00"
+              firstDay={settingsOptions.firstDay}
+              scrollTime={settingsOptions.scrollTime}
               eventSources={sources}
-              businessHours={background.businessHours}
+              // A chosen clinician's or room's hours when one is filtered, else the organisation's working hours.
+              businessHours={background.businessHours || settingsOptions.businessHours}
               loading={onLoading}
               eventSourceFailure={onFailure}
               datesSet={onDatesSet}

@@ -1,10 +1,10 @@
 "use client";
 
 import FullCalendar, { type CalendarRef, type DatesSetInfo, type EventClickInfo, type EventSourceFuncInfo, useCalendarController } from "@fullcalendar/react";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import type { FeedOccurrence } from "@/lib/events/types";
 import { fetchOccurrences } from "./api-client";
-import { CALENDAR_PLUGINS, datesSetToLocal } from "./calendar-options";
+import { CALENDAR_PLUGINS, calendarSettingsOptions, datesSetToLocal, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from "./calendar-options";
 import { todayIn } from "./local-dates";
 import { OccurrenceDetails } from "./OccurrenceDetails";
 import { toCalendarEvents, type OccurrenceProps } from "./occurrence-events";
@@ -17,13 +17,16 @@ import { useLiveUpdates } from "./use-live-updates";
 export interface PersonalCalendarProps {
   timeZone: string;
   patientId: string;
+  /** The organisation's week start and working hours. */
+  settings?: CalendarSettings;
 }
 
 const VIEWS: PlannerView[] = ["week", "month", "list"];
 const ORG = { kind: "org" } as const; // a patient's feed is always their own, whatever is asked
 
 /** A patient's own appointments, read-only, in their time zone; the list view on small screens. */
-export default function PersonalCalendar({ timeZone, patientId }: PersonalCalendarProps) {
+export default function PersonalCalendar({ timeZone, patientId, settings = DEFAULT_CALENDAR_SETTINGS }: PersonalCalendarProps) {
+  const settingsOptions = useMemo(() => calendarSettingsOptions(settings), [settings]);
   const directory = usePatientDirectory();
   const controller = useCalendarController();
   const calendarRef = useRef<CalendarRef>(null);
@@ -89,7 +92,7 @@ export default function PersonalCalendar({ timeZone, patientId }: PersonalCalend
           height="auto"
           nowIndicator
           dayMaxEvents
-          scrollTime="07:00:00"
+          {...settingsOptions}
           events={loadEvents}
           loading={onLoading}
           eventSourceFailure={onFailure}

@@ -11,6 +11,7 @@ const statusOf: Record<AppErrorCode, number> = {
   not_found: 404,
   version_conflict: 409,
   scheduling_conflict: 409,
+  payload_too_large: 413,
   rate_limited: 429,
   unavailable: 503,
 };
