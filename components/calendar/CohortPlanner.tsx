@@ -18,6 +18,7 @@ import { PlannerDetails } from "./PlannerDetails";
 import { PlannerToolbar } from "./PlannerToolbar";
 import { useClinicBackground } from "./use-clinic-background";
 import { useEventEditing, type EditingActions } from "./use-event-editing";
+import { SessionEnded } from "./SessionEnded";
 import { useLiveUpdates } from "./use-live-updates";
 
 export interface CohortOption {
@@ -147,7 +148,7 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
     },
     [stableSelection, refresh],
   );
-  useLiveUpdates(onLive);
+  const { signedOut } = useLiveUpdates(onLive);
 
   const onLoading = useCallback((loading: boolean) => setStatus((s) => ({ loading, error: loading ? "" : s.error })), []);
   const onFailure = useCallback((error: Error) => setStatus({ loading: false, error: `Appointments could not be loaded: ${error.message}` }), []);
@@ -272,7 +273,8 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
             {status.error}
           </p>
         )}
-        <div id="calendar-panel" role="tabpanel" aria-label={`${view} view`}>
+        {signedOut && <SessionEnded />}
+        <div id="calendar-panel" role="tabpanel" aria-label={`${view} view`} hidden={signedOut}>
           {view === "lanes" ? (
             <LanesView
               selection={stableSelection}

@@ -11,6 +11,7 @@ import { toCalendarEvents, type OccurrenceProps } from "./occurrence-events";
 import { usePatientDirectory } from "./patient-directory";
 import { FC_VIEW, viewFromFullCalendar, type PlannerView } from "./planner-state";
 import { PlannerToolbar } from "./PlannerToolbar";
+import { SessionEnded } from "./SessionEnded";
 import { useLiveUpdates } from "./use-live-updates";
 
 export interface PersonalCalendarProps {
@@ -40,7 +41,7 @@ export default function PersonalCalendar({ timeZone, patientId }: PersonalCalend
     },
     [directory, patientId],
   );
-  useLiveUpdates(useCallback(() => calendarRef.current?.getApi().refetchEvents(), []));
+  const { signedOut } = useLiveUpdates(useCallback(() => calendarRef.current?.getApi().refetchEvents(), []));
 
   const onLoading = useCallback((loading: boolean) => setStatus((s) => ({ loading, error: loading ? "" : s.error })), []);
   const onFailure = useCallback((error: Error) => setStatus({ loading: false, error: `Appointments could not be loaded: ${error.message}` }), []);
@@ -76,7 +77,8 @@ export default function PersonalCalendar({ timeZone, patientId }: PersonalCalend
           {status.error}
         </p>
       )}
-      <div id="calendar-panel" role="tabpanel" aria-label={`${view} view`}>
+      {signedOut && <SessionEnded />}
+      <div id="calendar-panel" role="tabpanel" aria-label={`${view} view`} hidden={signedOut}>
         <FullCalendar
           ref={calendarRef}
           controller={controller}
