@@ -45,3 +45,16 @@ export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
   if (!parsed.success) throw invalidInput(parsed.error);
   return parsed.data;
 }
+
+/**
+ * The first string `code` along an error's `cause` chain: the driver's SQLSTATE or socket code under
+ * drizzle's DrizzleQueryError ("Failed query: …", which has no code of its own), or the error's own.
+ */
+export function causeCode(error: unknown): string | undefined {
+  let e = error as { code?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; e && typeof e === "object" && depth < 5; depth += 1) {
+    if (typeof e.code === "string") return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
