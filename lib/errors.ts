@@ -58,3 +58,18 @@ export function causeCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+const CONNECTION_FAILURES = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED",
+  "57P01", "57P03", "57014", "REDIS_UNAVAILABLE",
+]);
+
+/** Which dependency an error says is away (a refused connection, a cancelled statement, an open breaker), if any. */
+export function outageOf(error: unknown): { code: string; dependency: "postgres" | "redis_cache" } | null {
+  const code = causeCode(error);
+  if (code === undefined || !CONNECTION_FAILURES.has(code)) return null;
+  return { code, dependency: code === "REDIS_UNAVAILABLE" ? "redis_cache" : "postgres" };
+}
+
+/** A unique constraint refused the write (Postgres SQLSTATE 23505), also under drizzle's wrapper. */
+export const isUniqueViolation = (error: unknown) => causeCode(error) === "23505";

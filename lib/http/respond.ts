@@ -1,6 +1,6 @@
 import "server-only";
 import { ZodError } from "zod";
-import { AppError, causeCode, describeZodError, type AppErrorCode } from "@/lib/errors";
+import { AppError, describeZodError, outageOf, type AppErrorCode } from "@/lib/errors";
 import { logger, requestIdFrom, withRequestContext } from "@/lib/logger";
 import { recordDependencyError, recordRequest } from "@/lib/metrics/instruments";
 
@@ -31,8 +31,6 @@ export function rawJson(body: string | Buffer, init: ResponseInit = {}): Respons
   });
 }
 
-const CONNECTION_FAILURES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P03", "57014", "REDIS_UNAVAILABLE"]);
-
 /** Maps any error to the contract's `{"error":{"code","message"}}`; unexpected ones are logged, never echoed. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
@@ -53,10 +51,10 @@ export function errorResponse(error: unknown): Response {
   }
   // Drizzle wraps the driver's error (DrizzleQueryError, the driver's error as `cause`): a refused
   // connection under it is as much an outage as one thrown by the driver itself.
-  const code = causeCode(error);
-  if (code !== undefined && CONNECTION_FAILURES.has(code)) {
-    const what = code === "REDIS_UNAVAILABLE" ? "Redis" : "The database";
-    recordDependencyError(code === "REDIS_UNAVAILABLE" ? "redis_cache" : "postgres", error);
+  const outage = outageOf(error);
+  if (outage) {
+    const what = outage.dependency === "redis_cache" ? "Redis" : "The database";
+    recordDependencyError(outage.dependency, error);
     logger().error({ err: error }, `${what} unavailable`);
     return json({ error: { code: "unavailable", message: `${what} is unavailable; try again shortly` } }, { status: 503 });
   }

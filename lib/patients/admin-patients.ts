@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { INVITED_PASSWORD_HASH } from "@/lib/auth/passwords";
 import { revokeUserSessions } from "@/lib/auth/session-store";
 import { db } from "@/lib/db/client";
-import { badRequest, forbidden, notFound, parseInput } from "@/lib/errors";
+import { badRequest, forbidden, isUniqueViolation, notFound, parseInput } from "@/lib/errors";
 import { patientsChanged } from "./patient-changes";
 import { patientFieldsSchema, patientIdSchema, patientListSchema, type PatientFields } from "./patient-input";
 
@@ -126,9 +126,8 @@ export async function upcomingAppointments(actor: Actor, id: string, limit = 20)
     LIMIT ${limit}`.then((rows) => rows.map((r) => ({ ...r })));
 }
 
-const UNIQUE_VIOLATION = "23505";
 function duplicateExternalId(error: unknown, fields: PatientFields): never {
-  if ((error as { code?: string } | null)?.code === UNIQUE_VIOLATION) {
+  if (isUniqueViolation(error)) {
     throw badRequest(`Another patient already has the external id "${fields.externalId}"`);
   }
   throw error;

@@ -6,7 +6,7 @@ import { issueInvite, type IssuedInvite } from "@/lib/auth/invites";
 import { revokeUserSessions } from "@/lib/auth/session-store";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
-import { badRequest, notFound, parseInput } from "@/lib/errors";
+import { badRequest, isUniqueViolation, notFound, parseInput } from "@/lib/errors";
 import { INVITED_PASSWORD_HASH, requireAdmin } from "./admin-patients";
 import { patientIdSchema } from "./patient-input";
 
@@ -49,7 +49,6 @@ async function loadPatient(actor: Actor, patientId: string): Promise<PatientLogi
   return row;
 }
 
-const UNIQUE_VIOLATION = "23505";
 
 /** Creates the patient's login (e-mail: the one given, else the patient's contact address) and its link. */
 export async function invitePatientLogin(actor: Actor, patientId: string, input: unknown, ip: string | null = null): Promise<LoginInvite> {
@@ -69,7 +68,7 @@ export async function invitePatientLogin(actor: Actor, patientId: string, input:
       return { userId: user!.id, invite: await issueInvite(tx, actor.orgId, user!.id, actor.userId) };
     })
     .catch((error: unknown) => {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw badRequest("Another account already uses this e-mail address");
+      if (isUniqueViolation(error)) throw badRequest("Another account already uses this e-mail address");
       throw error;
     });
   await recordAudit(actor, { action: "login.invite", patientIds: [patient.id], subjectUserId: userId, ip });

@@ -6,7 +6,7 @@ import { issueInvite, type IssuedInvite } from "@/lib/auth/invites";
 import { revokeUserSessions } from "@/lib/auth/session-store";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
-import { badRequest, notFound, parseInput } from "@/lib/errors";
+import { badRequest, isUniqueViolation, notFound, parseInput } from "@/lib/errors";
 import { INVITED_PASSWORD_HASH, requireAdmin } from "@/lib/patients/admin-patients";
 
 /**
@@ -27,7 +27,6 @@ export interface StaffInvite extends IssuedInvite {
   emailed: boolean;
 }
 
-const UNIQUE_VIOLATION = "23505";
 
 export async function inviteStaff(actor: Actor, input: unknown, ip: string | null = null): Promise<StaffInvite> {
   requireAdmin(actor);
@@ -41,7 +40,7 @@ export async function inviteStaff(actor: Actor, input: unknown, ip: string | nul
       return { userId: user!.id, orgName: user!.orgName, invite: await issueInvite(tx, actor.orgId, user!.id, actor.userId) };
     })
     .catch((error: unknown) => {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw badRequest("Another account already uses this e-mail address");
+      if (isUniqueViolation(error)) throw badRequest("Another account already uses this e-mail address");
       throw error;
     });
   await recordAudit(actor, { action: "user.invite", subjectUserId: userId, ip, details: { role } });
