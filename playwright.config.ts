@@ -11,7 +11,9 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   workers: 2,
-  timeout: 30_000,
+  // Journeys (create, drag, edit, delete, then a second user) load several pages; on a 2-core machine
+  // that shares the server, Postgres and Redis with the browser, 30 s left too little headroom.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   outputDir: "test-results",

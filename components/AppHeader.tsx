@@ -5,6 +5,7 @@ import type { Role } from "@/lib/auth/actor";
 const STAFF_LINKS = [
   { href: "/calendar", label: "Calendar" },
   { href: "/cohorts", label: "Cohorts" },
+  { href: "/patients", label: "Patients" },
   { href: "/day-sheet", label: "Day sheet" },
   { href: "/reports", label: "Reports" },
 ];
@@ -29,6 +30,7 @@ function linksFor(nav: AppHeaderProps["nav"], role: Role | undefined) {
       { href: "/admin/audit", label: "Audit log" },
       { href: "/admin/reminders", label: "Reminders" },
       { href: "/admin/system", label: "System" },
+      { href: "/admin/settings", label: "Settings" },
     );
   }
   if (role) links.push({ href: "/account", label: "Account" });

@@ -4,6 +4,7 @@ import { parsePlannerState } from "@/components/calendar/planner-state";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
 import { listCohorts } from "@/lib/cohorts/cohorts";
+import { calendarSettings } from "@/lib/org/settings";
 import { clinicDirectory } from "@/lib/resources/resources";
 import { createEventAction, deleteEventAction, setStatusAction, updateEventAction } from "./actions";
 
@@ -17,12 +18,18 @@ interface PageProps {
 
 export default async function CohortCalendarPage({ searchParams }: PageProps) {
   const actor = await requirePageActor(["admin", "staff"]);
-  const [{ userName, orgName }, cohorts, clinic, params] = await Promise.all([describeActor(actor), listCohorts(actor), clinicDirectory(actor), searchParams]);
+  const [{ userName, orgName }, cohorts, clinic, params, settings] = await Promise.all([
+    describeActor(actor),
+    listCohorts(actor),
+    clinicDirectory(actor),
+    searchParams,
+    calendarSettings(actor),
+  ]);
   return (
     <>
       <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" role={actor.role} />
       <main>
-        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} clinic={clinic} />
+        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} clinic={clinic} settings={settings} />
       </main>
     </>
   );

@@ -5,13 +5,21 @@ import { homePathFor } from "@/lib/auth/home-path";
 
 export const dynamic = "force-dynamic";
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ passwordChanged?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ passwordChanged?: string; passwordSet?: string }> }) {
   const actor = await findActor();
   if (actor) redirect(homePathFor(actor));
-  const { passwordChanged } = await searchParams;
+  const { passwordChanged, passwordSet } = await searchParams;
   return (
     <main>
-      <LoginForm notice={passwordChanged ? "Your password was changed and every session ended. Sign in with the new password." : undefined} />
+      <LoginForm
+        notice={
+          passwordChanged
+            ? "Your password was changed and every session ended. Sign in with the new password."
+            : passwordSet
+              ? "Your password is set. Sign in with your e-mail address and the new password."
+              : undefined
+        }
+      />
     </main>
   );
 }

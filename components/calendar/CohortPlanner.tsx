@@ -4,7 +4,7 @@ import FullCalendar, { type CalendarRef, type DatesSetInfo, type EventClickInfo,
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FeedOccurrence, LiveUpdate } from "@/lib/events/types";
 import { fetchOccurrences, listCohortMembers, type PatientSummary } from "./api-client";
-import { CALENDAR_PLUGINS, datesSetToLocal } from "./calendar-options";
+import { CALENDAR_PLUGINS, calendarSettingsOptions, datesSetToLocal, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from "./calendar-options";
 import { ClinicLookup, matchesFilter, NO_FILTER, type ClinicDirectory, type ClinicFilter, type ColorBy, type LaneRows } from "./clinic";
 import { ClinicPanel } from "./ClinicPanel";
 import { Legend } from "./Legend";
@@ -18,6 +18,7 @@ import { PlannerDetails } from "./PlannerDetails";
 import { PlannerToolbar } from "./PlannerToolbar";
 import { useClinicBackground } from "./use-clinic-background";
 import { useEventEditing, type EditingActions } from "./use-event-editing";
+import { SessionEnded } from "./SessionEnded";
 import { useLiveUpdates } from "./use-live-updates";
 
 export interface CohortOption {
@@ -33,10 +34,12 @@ export interface CohortPlannerProps {
   actions: EditingActions;
   /** The organisation's clinicians, rooms and appointment types. */
   clinic: ClinicDirectory;
+  /** The organisation's week start and working hours. */
+  settings?: CalendarSettings;
 }
 
 /** The cohort calendar: what to show (organisation, cohort, chosen patients), how (views), and live. */
-export default function CohortPlanner({ initial, cohorts, timeZone, actions, clinic }: CohortPlannerProps) {
+export default function CohortPlanner({ initial, cohorts, timeZone, actions, clinic, settings = DEFAULT_CALENDAR_SETTINGS }: CohortPlannerProps) {
   const directory = usePatientDirectory();
   const controller = useCalendarController();
   const calendarRef = useRef<CalendarRef>(null);
@@ -147,14 +150,16 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const onLive = useCallback(
     (update: LiveUpdate) => {
+      // A patient renamed, recoloured or archived: look them up again (the next read shows the change).
+      if (update.patient) directory.forget(update.patientIds);
       const shown = stableSelection.kind === "org" || update.patientIds.length === 0 || update.patientIds.some((id) => legendIds.current.has(id));
       if (!shown) return;
       if (pending.current) clearTimeout(pending.current);
       pending.current = setTimeout(refresh, 150);
     },
-    [stableSelection, refresh],
+    [stableSelection, refresh, directory],
   );
-  useLiveUpdates(onLive);
+  const { signedOut } = useLiveUpdates(onLive);
 
   const onLoading = useCallback((loading: boolean) => setStatus((s) => ({ loading, error: loading ? "" : s.error })), []);
   const onFailure = useCallback((error: Error) => setStatus({ loading: false, error: `Appointments could not be loaded: ${error.message}` }), []);
@@ -208,7 +213,8 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
       return next;
     });
 
-  const weekStart = startOfWeek(date);
+  const weekStart = startOfWeek(date, settings.weekStart);
+  const settingsOptions = useMemo(() => calendarSettingsOptions(settings), [settings]);
   const title =
     view === "lanes"
       ? `${formatDay(weekStart, { month: "short", day: "numeric" })} – ${formatDay(addDays(weekStart, 6), { month: "short", day: "numeric", year: "numeric" })}`
@@ -279,7 +285,8 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
             {status.error}
           </p>
         )}
-        <div id="calendar-panel" role="tabpanel" aria-label={`${view} view`}>
+        {signedOut && <SessionEnded />}
+        <div id="calendar-panel" role="tabpanel" aria-label={`${view} view`} hidden={signedOut}>
           {view === "lanes" ? (
             <LanesView
               selection={stableSelection}
@@ -306,9 +313,11 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
               height="auto"
               nowIndicator
               dayMaxEvents
-              scrollTime="07:00:00"
+              firstDay={settingsOptions.firstDay}
+              scrollTime={settingsOptions.scrollTime}
               eventSources={sources}
-              businessHours={background.businessHours}
+              // A chosen clinician's or room's hours when one is filtered, else the organisation's working hours.
+              businessHours={background.businessHours || settingsOptions.businessHours}
               loading={onLoading}
               eventSourceFailure={onFailure}
               datesSet={onDatesSet}

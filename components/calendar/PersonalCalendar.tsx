@@ -1,28 +1,32 @@
 "use client";
 
 import FullCalendar, { type CalendarRef, type DatesSetInfo, type EventClickInfo, type EventSourceFuncInfo, useCalendarController } from "@fullcalendar/react";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import type { FeedOccurrence } from "@/lib/events/types";
 import { fetchOccurrences } from "./api-client";
-import { CALENDAR_PLUGINS, datesSetToLocal } from "./calendar-options";
+import { CALENDAR_PLUGINS, calendarSettingsOptions, datesSetToLocal, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from "./calendar-options";
 import { todayIn } from "./local-dates";
 import { OccurrenceDetails } from "./OccurrenceDetails";
 import { toCalendarEvents, type OccurrenceProps } from "./occurrence-events";
 import { usePatientDirectory } from "./patient-directory";
 import { FC_VIEW, viewFromFullCalendar, type PlannerView } from "./planner-state";
 import { PlannerToolbar } from "./PlannerToolbar";
+import { SessionEnded } from "./SessionEnded";
 import { useLiveUpdates } from "./use-live-updates";
 
 export interface PersonalCalendarProps {
   timeZone: string;
   patientId: string;
+  /** The organisation's week start and working hours. */
+  settings?: CalendarSettings;
 }
 
 const VIEWS: PlannerView[] = ["week", "month", "list"];
 const ORG = { kind: "org" } as const; // a patient's feed is always their own, whatever is asked
 
 /** A patient's own appointments, read-only, in their time zone; the list view on small screens. */
-export default function PersonalCalendar({ timeZone, patientId }: PersonalCalendarProps) {
+export default function PersonalCalendar({ timeZone, patientId, settings = DEFAULT_CALENDAR_SETTINGS }: PersonalCalendarProps) {
+  const settingsOptions = useMemo(() => calendarSettingsOptions(settings), [settings]);
   const directory = usePatientDirectory();
   const controller = useCalendarController();
   const calendarRef = useRef<CalendarRef>(null);
@@ -40,7 +44,7 @@ export default function PersonalCalendar({ timeZone, patientId }: PersonalCalend
     },
     [directory, patientId],
   );
-  useLiveUpdates(useCallback(() => calendarRef.current?.getApi().refetchEvents(), []));
+  const { signedOut } = useLiveUpdates(useCallback(() => calendarRef.current?.getApi().refetchEvents(), []));
 
   const onLoading = useCallback((loading: boolean) => setStatus((s) => ({ loading, error: loading ? "" : s.error })), []);
   const onFailure = useCallback((error: Error) => setStatus({ loading: false, error: `Appointments could not be loaded: ${error.message}` }), []);
@@ -76,7 +80,8 @@ export default function PersonalCalendar({ timeZone, patientId }: PersonalCalend
           {status.error}
         </p>
       )}
-      <div id="calendar-panel" role="tabpanel" aria-label={`${view} view`}>
+      {signedOut && <SessionEnded />}
+      <div id="calendar-panel" role="tabpanel" aria-label={`${view} view`} hidden={signedOut}>
         <FullCalendar
           ref={calendarRef}
           controller={controller}
@@ -87,7 +92,7 @@ export default function PersonalCalendar({ timeZone, patientId }: PersonalCalend
           height="auto"
           nowIndicator
           dayMaxEvents
-          scrollTime="07:00:00"
+          {...settingsOptions}
           events={loadEvents}
           loading={onLoading}
           eventSourceFailure={onFailure}

@@ -22,3 +22,22 @@ export function datesSetToLocal(info: DatesSetInfo): string {
   const offsetDays = Math.round((info.view.currentStart.getTime() - info.view.activeStart.getTime()) / 86_400_000);
   return addDays(info.startStr.slice(0, 10), offsetDays);
 }
+
+/** The organisation's week start and working hours (lib/org/settings), as every calendar follows them. */
+export interface CalendarSettings {
+  weekStart: number;
+  workdayStart: string;
+  workdayEnd: string;
+  workDays: number[];
+}
+
+export const DEFAULT_CALENDAR_SETTINGS: CalendarSettings = { weekStart: 0, workdayStart: "08:00", workdayEnd: "18:00", workDays: [1, 2, 3, 4, 5] };
+
+/** FullCalendar's options for them: the first day of the week, shaded non-working hours, scrolled to the working day. */
+export function calendarSettingsOptions(settings: CalendarSettings) {
+  return {
+    firstDay: settings.weekStart,
+    businessHours: { daysOfWeek: settings.workDays, startTime: settings.workdayStart, endTime: settings.workdayEnd },
+    scrollTime: `${settings.workdayStart}:00`,
+  };
+}

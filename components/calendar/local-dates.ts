@@ -5,9 +5,9 @@ export function addDays(date: string, days: number): string {
 }
 
 /** Sunday of the week holding `date`: lanes show the same weeks as FullCalendar's en-US week view. */
-export function startOfWeek(date: string): string {
+export function startOfWeek(date: string, weekStart = 0): string {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return addDays(date, -new Date(Date.UTC(y, m - 1, d)).getUTCDay());
+  return addDays(date, -((new Date(Date.UTC(y, m - 1, d)).getUTCDay() - weekStart + 7) % 7));
 }
 
 /** Today's date in a time zone. */

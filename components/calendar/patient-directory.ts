@@ -30,6 +30,12 @@ export class PatientDirectory {
     if (patients.length) this.listeners.forEach((listener) => listener());
   }
 
+  /** Forgets what it knew of these patients (all, without ids): they are looked up again on the next read. */
+  forget(ids: readonly string[]): void {
+    if (ids.length === 0) this.known.clear();
+    for (const id of ids) this.known.delete(id);
+  }
+
   /** Looks up the ids not known yet (one request); failures leave them unnamed rather than failing the view. */
   async ensure(ids: Iterable<string>): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.known.has(id));

@@ -5,6 +5,7 @@ import type { ClosureSummary, WorkingHoursEntry } from "@/lib/closures/closures"
 import type { ClinicDirectory, ResourceSummary } from "@/lib/resources/resources";
 import { ClosuresSection, HoursSection } from "./ScheduleSections";
 import { useSetupAction, type SetupActions } from "./setup-action";
+import { FormMessage } from "@/components/FormMessage";
 
 interface ClinicSetupProps {
   clinic: ClinicDirectory;
@@ -63,9 +64,7 @@ function ResourceList({ kind, items, staffUsers, actions }: { kind: "clinician" 
           Add {noun.toLowerCase()}
         </button>
       </form>
-      <p role="status" className={message.error ? "error" : "muted"}>
-        {message.text}
-      </p>
+      <FormMessage message={message} />
     </section>
   );
 }
@@ -113,9 +112,7 @@ function TypesSection({ clinic, actions }: { clinic: ClinicDirectory; actions: S
           Add type
         </button>
       </form>
-      <p role="status" className={message.error ? "error" : "muted"}>
-        {message.text}
-      </p>
+      <FormMessage message={message} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { ClosureSummary, WorkingHoursEntry } from "@/lib/closures/closures";
 import type { ResourceSummary } from "@/lib/resources/resources";
 import { useSetupAction, type SetupActions } from "./setup-action";
+import { FormMessage } from "@/components/FormMessage";
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
@@ -68,9 +69,7 @@ export function ClosuresSection({ closures, resources, actions }: { closures: Cl
           Add closure
         </button>
       </form>
-      <p role="status" className={message.error ? "error" : "muted"}>
-        {message.text}
-      </p>
+      <FormMessage message={message} />
     </section>
   );
 }
@@ -128,9 +127,7 @@ export function HoursSection({ resources, workingHours, actions }: { resources: 
           Save hours
         </button>
       </form>
-      <p role="status" className={message.error ? "error" : "muted"}>
-        {message.text}
-      </p>
+      <FormMessage message={message} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState, useTransition } from "react";
 import type { ActionResult } from "@/app/cohorts/actions";
 import { listCohortMembers, type PatientSummary } from "@/components/calendar/api-client";
 import { PatientPicker } from "@/components/calendar/PatientPicker";
+import { FormMessage } from "@/components/FormMessage";
 
 interface Cohort {
   id: string;
@@ -124,9 +125,7 @@ export function CohortManager({ cohorts, createCohort, renameCohort, deleteCohor
           </ul>
         </section>
       )}
-      <p role="status" className={message.error ? "error" : "muted"}>
-        {message.text}
-      </p>
+      <FormMessage message={message} />
     </div>
   );
 }

@@ -1,5 +1,9 @@
 import { decode } from "next-auth/jwt";
+import { revokeUserSessions } from "@/lib/auth/session-store";
+import { createTestEvent } from "@/lib/testing/test-organization";
 import { expect, test } from "../fixtures";
+import { PlannerPage } from "../pages/PlannerPage";
+import { dayAt } from "../support/data";
 import { LoginPage } from "../pages/LoginPage";
 import { attemptLogin, feed, testIp } from "../support/auth";
 
@@ -134,4 +138,19 @@ test("the sign-in form shows the throttling message", async ({ page, org }) => {
   }
   await login.signIn(org.admin.email, org.admin.password);
   await expect(login.error).toHaveText("Too many attempts. Wait a moment and try again.");
+});
+
+test("an open calendar hides its appointments once its session is revoked elsewhere", async ({ page, org, loginAs }) => {
+  const title = `Open page ${org.tag}`;
+  await createTestEvent(org.id, { title, start: dayAt(10), patientIds: [org.patients[0]!.id] });
+  await loginAs(org.staff);
+  const planner = new PlannerPage(page);
+  await planner.goto();
+  await expect(planner.event(title)).toBeVisible();
+  // An admin revokes every session of the user (as the users page does); the live stream notices.
+  await revokeUserSessions(org.staff.id);
+  await expect(page.getByRole("alert").filter({ hasText: "Your session has ended" })).toBeVisible();
+  await expect(planner.event(title)).toBeHidden();
+  await page.getByRole("link", { name: "Sign in again" }).click();
+  await expect(page).toHaveURL(/\/login/);
 });

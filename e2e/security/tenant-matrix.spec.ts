@@ -105,6 +105,22 @@ const CALLS: Call[] = [
   { route: "GET /api/admin/users/[userId]/sessions", expected: adminOnly, request: (api, t) => api.get(`/api/admin/users/${t.userId}/sessions`) },
   { route: "DELETE /api/admin/users/[userId]/sessions", expected: adminOnly, request: (api, t) => api.delete(`/api/admin/users/${t.userId}/sessions`) },
   {
+    route: "POST /api/admin/patients/[patientId]/login",
+    expected: adminOnly,
+    request: (api, t) => api.post(`/api/admin/patients/${t.patientId}/login`, { data: { email: `planted-${t.patientId}@example.test` } }),
+  },
+  { route: "POST /api/admin/patients/[patientId]/login/reset", expected: adminOnly, request: (api, t) => api.post(`/api/admin/patients/${t.patientId}/login/reset`) },
+  // Ids are the file's own (external ids, scoped to the caller's organisation: lib/patients/import tests);
+  // admins get a preview (it writes nothing), others 403.
+  {
+    route: "POST /api/admin/patients/import",
+    expected: (role) => (role === "admin" ? 200 : 403),
+    request: (api) =>
+      api.post("/api/admin/patients/import", {
+        multipart: { file: { name: "planted.csv", mimeType: "text/csv", buffer: Buffer.from("external_id,name\nmatrix-probe,Planted\n") } },
+      }),
+  },
+  {
     route: "DELETE /api/admin/users/[userId]/sessions/[handle]",
     expected: adminOnly,
     request: (api, t) => api.delete(`/api/admin/users/${t.userId}/sessions/${t.handle}`),
@@ -117,6 +133,8 @@ const CALLS: Call[] = [
  */
 const NO_IDS = new Set([
   "GET /api/live",
+  // Invites a staff member into the caller's own organisation (nothing of another's can be named): e2e/admin.
+  "POST /api/admin/staff",
   "GET /api/auth/[...nextauth]",
   "POST /api/auth/[...nextauth]",
   "GET /api/health",
@@ -162,7 +180,17 @@ const ACTION_CALLS: ActionCall[] = [
 /** Form actions (useActionState), replayed from the admin page's own requests with ids swapped. */
 const FORM_ACTIONS = ["setUserDisabledAction", "revokeSessionsAction"];
 /** Actions without ids: they act on the caller's own account or organisation only. */
-const ACTIONS_WITHOUT_IDS = new Set(["changePasswordAction", "createCohortAction", "resetFeedLink", "saveDefaultsAction", "createTypeAction"]);
+const ACTIONS_WITHOUT_IDS = new Set([
+  // The caller's own organisation: a new patient, its settings; a one-time link's token is its only input.
+  "createPatientAction",
+  "saveSettingsAction",
+  "acceptInviteAction",
+  "changePasswordAction",
+  "createCohortAction",
+  "resetFeedLink",
+  "saveDefaultsAction",
+  "createTypeAction",
+]);
 /**
  * Admin form actions posted as a browser without JavaScript posts them (multipart with `$ACTION_ID_…`),
  * with the target's ids in the fields. A refusal redirects back with an error; success redirects without.
@@ -176,6 +204,10 @@ const FORM_POSTS: FormPost[] = [
   { action: "subscribeAgendaAction", fields: (t, own) => ({ userId: own.users.staff.id, cohortId: t.cohortId, sendAt: "07:00" }) },
   { action: "unsubscribeAgendaAction", fields: (t) => ({ userId: t.userId }) },
   { action: "requeueAction", fields: (t) => ({ entryId: t.deadLetter }) },
+  { action: "updatePatientAction", fields: (t) => ({ patientId: t.patientId, name: "Hijacked" }) },
+  { action: "archivePatientAction", fields: (t) => ({ patientId: t.patientId, archived: "1" }) },
+  { action: "setPatientLoginAction", fields: (t) => ({ patientId: t.patientId, disabled: "1" }) },
+  { action: "changeRoleAction", fields: (t) => ({ userId: t.userId, role: "admin" }) },
 ];
 
 async function postForm(api: APIRequestContext, origin: string, action: { id: string; page: string }, fields: Record<string, string>) {

@@ -26,9 +26,10 @@ export async function tenantState(orgIds: string[], userIds: string[]): Promise<
     digest("occurrences", sql`SELECT md5(string_agg(o::text, '|' ORDER BY event_id, original_start)) AS d FROM occurrences o WHERE org_id = ANY(${orgIds}::uuid[])`),
     digest("calendar_tokens", sql`SELECT md5(string_agg(t::text, '|' ORDER BY t.patient_id)) AS d
       FROM calendar_tokens t JOIN patients p ON p.id = t.patient_id WHERE p.org_id = ANY(${orgIds}::uuid[])`),
+    digest("organizations", sql`SELECT md5(string_agg(o::text, '|' ORDER BY id)) AS d FROM organizations o WHERE id = ANY(${orgIds}::uuid[])`),
     // The reminder ledger (reminder_deliveries) and schedule are left out: the reminder worker derives them
     // from the events in the background, on its own time; the events themselves are compared above.
-    ...["reminder_settings", "event_reminders", "agenda_subscriptions"].map((table) =>
+    ...["reminder_settings", "event_reminders", "agenda_subscriptions", "user_invites"].map((table) =>
       digest(table, sql`SELECT md5(string_agg(r::text, '|' ORDER BY r::text)) AS d FROM ${sql(table)} r WHERE org_id = ANY(${orgIds}::uuid[])`),
     ),
   ]);

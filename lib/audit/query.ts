@@ -15,6 +15,17 @@ export const AUDIT_ACTIONS = [
   "user.disable",
   "user.enable",
   "sessions.revoke",
+  "patient.create",
+  "patient.update",
+  "patient.archive",
+  "patient.restore",
+  "patients.import",
+  "login.invite",
+  "login.reset",
+  "invite.accept",
+  "user.invite",
+  "user.role",
+  "org.settings",
 ] as const;
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

@@ -18,7 +18,19 @@ export type AuditAction =
   | "password.change"
   | "user.disable"
   | "user.enable"
-  | "sessions.revoke";
+  | "sessions.revoke"
+  // Organisation administration (lib/patients, lib/staff, lib/org, lib/auth/invites)
+  | "patient.create"
+  | "patient.update"
+  | "patient.archive"
+  | "patient.restore"
+  | "patients.import"
+  | "login.invite"
+  | "login.reset"
+  | "invite.accept"
+  | "user.invite"
+  | "user.role"
+  | "org.settings";
 
 export interface AuditActor {
   /** Null when no user acts (the ICS feed answers a token). */

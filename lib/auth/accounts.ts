@@ -7,7 +7,7 @@ import { users } from "@/lib/db/schema";
 import { AppError, badRequest, forbidden, notFound } from "@/lib/errors";
 import { limiters } from "@/lib/rate-limit/limiters";
 import type { Actor, Role } from "./actor";
-import { hashPassword, verifyPassword } from "./passwords";
+import { hashPassword, INVITED_PASSWORD_HASH, verifyPassword } from "./passwords";
 import { listUserSessions, revokeSessionByHandle, revokeUserSessions, type SessionSummary } from "./session-store";
 
 /** ASVS 2.1: at least 12 characters, at most 128, anything printable; no composition rules. */
@@ -54,6 +54,8 @@ export interface OrgUser {
   email: string;
   role: Role;
   disabled: boolean;
+  /** Invited, and no password set yet. */
+  invited: boolean;
 }
 
 function requireAdmin(actor: Actor): void {
@@ -67,22 +69,22 @@ export async function findOrgUser(actor: Actor, id: string): Promise<OrgUser> {
   requireAdmin(actor);
   if (!userId.safeParse(id).success) throw notFound("User");
   const [row] = await db()
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt })
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt, passwordHash: users.passwordHash })
     .from(users)
     .where(and(eq(users.id, id), eq(users.orgId, actor.orgId)))
     .limit(1);
   if (!row) throw notFound("User");
-  return { id: row.id, name: row.name, email: row.email, role: row.role, disabled: row.disabledAt !== null };
+  return { id: row.id, name: row.name, email: row.email, role: row.role, disabled: row.disabledAt !== null, invited: row.passwordHash === INVITED_PASSWORD_HASH };
 }
 
 export async function listOrgUsers(actor: Actor): Promise<OrgUser[]> {
   requireAdmin(actor);
   const rows = await db()
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt })
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt, passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.orgId, actor.orgId))
     .orderBy(asc(users.role), asc(users.name));
-  return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, role: r.role, disabled: r.disabledAt !== null }));
+  return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, role: r.role, disabled: r.disabledAt !== null, invited: r.passwordHash === INVITED_PASSWORD_HASH }));
 }
 
 export async function listSessionsOf(actor: Actor, id: string): Promise<SessionSummary[]> {

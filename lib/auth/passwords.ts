@@ -15,3 +15,6 @@ export async function verifyPassword(passwordHash: string | null, password: stri
   }
   return verify(passwordHash, password).catch(() => false);
 }
+
+/** The password hash of an account whose owner has not chosen a password yet (invited, or reset): nothing matches it. */
+export const INVITED_PASSWORD_HASH = "!invited";

@@ -271,3 +271,23 @@ export async function revokeSessionByHandle(userId: string, handle: string): Pro
   await deleteSession(id, userId);
   return true;
 }
+
+const UPDATE_IF_LIVE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], unpack(ARGV)) return 1 end
+return 0
+`;
+
+/**
+ * Rewrites fields of a user's live sessions (the organisation's time zone changed): a session carries the
+ * zones it was signed in with. Never creates a record: a session that ended meanwhile stays ended.
+ */
+export async function updateUserSessions(userId: string, fields: { orgTimeZone?: string; timeZone?: string }): Promise<void> {
+  const args = Object.entries(fields).flatMap(([k, v]) => (v === undefined ? [] : [k, v]));
+  if (args.length === 0) return;
+  try {
+    const redis = sessionRedis();
+    for (const id of await redis.smembers(keys.userSessions(userId))) await redis.eval(UPDATE_IF_LIVE, 1, keys.session(id), ...args);
+  } catch (error) {
+    throw storeUnavailable(error);
+  }
+}

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
-import { badRequest, notFound, parseInput } from "@/lib/errors";
+import { badRequest, isUniqueViolation, notFound, parseInput } from "@/lib/errors";
 import { forgetCohort } from "@/lib/events/patient-scope";
 
 export interface CohortSummary {
@@ -20,8 +20,6 @@ const deleteSchema = z.object({ cohortId: id });
 
 const requireCohortStaff = (actor: Actor) => requireStaff(actor, "Only staff can manage cohorts");
 
-const UNIQUE_VIOLATION = "23505";
-const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === UNIQUE_VIOLATION;
 
 /** The organisation's cohorts by name, with their sizes. */
 export async function listCohorts(actor: Actor): Promise<CohortSummary[]> {

@@ -44,6 +44,14 @@ export const organizations = pgTable("organizations", {
    * from a window's start, so it must never be smaller than any indexed occurrence.
    */
   maxOccurrenceMs: bigint("max_occurrence_ms", { mode: "number" }).notNull().default(0),
+  /** First day of the calendars' week: 0 Sunday … 6 Saturday. */
+  weekStart: integer("week_start").notNull().default(0),
+  /** Working hours (local "HH:MM" in each viewer's zone) and days (0 Sunday … 6 Saturday): calendars shade the rest. */
+  workdayStart: text("workday_start").notNull().default("08:00"),
+  workdayEnd: text("workday_end").notNull().default("18:00"),
+  workDays: integer("work_days").array().notNull().default(sql`'{1,2,3,4,5}'::integer[]`),
+  /** Colours offered for patients (`#rrggbb`); new and imported patients without one take the next in turn. */
+  palette: text("palette").array().notNull().default(sql`'{#1a73e8,#e8710a,#188038,#a142f4,#d93025,#12b5cb,#f538a0,#795548}'::text[]`),
   createdAt: createdAt(),
 });
 
@@ -60,11 +68,19 @@ export const patients = pgTable(
     color: text("color").notNull(),
     timeZone: text("time_zone"),
     email: text("email"),
+    notes: text("notes"),
     archivedAt: tstz("archived_at"),
     createdAt: createdAt(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     index("patients_org_name_idx").on(t.orgId, t.name),
+    // The admin list: sorted by lower(name) or date of birth, one index scan per page; its search by
+    // substring (ILIKE) uses patients_name_trgm_idx below.
+    index("patients_org_lower_name_idx").on(t.orgId, sql`lower(${t.name})`, t.id),
+    index("patients_org_dob_idx").on(t.orgId, t.dateOfBirth, t.id),
+    // The list's count: an index-only scan of the organisation's active (or archived) patients.
+    index("patients_org_archived_idx").on(t.orgId, t.archivedAt),
     uniqueIndex("patients_org_external_id_idx").on(t.orgId, t.externalId),
     // Appointment search by patient name (issue 11): substring matches from a trigram index.
     index("patients_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
@@ -91,6 +107,7 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_idx").on(sql`lower(${t.email})`),
     index("users_org_idx").on(t.orgId),
+    index("users_patient_idx").on(t.patientId),
     check("users_patient_role_ck", sql`(${t.role} = 'patient') = (${t.patientId} IS NOT NULL)`),
   ],
 );
@@ -231,7 +248,7 @@ export const occurrences = pgTable(
     status: appointmentStatusEnum("status").notNull().default("booked"),
     statusReason: text("status_reason"),
     /**
-     * The occurrence's JSON in the feed, times in its own time zone (drizzle/0011): what feeds asking in
+     * The occurrence's JSON in the feed, times in its own time zone (drizzle/0012): what feeds asking in
      * that zone concatenate, so the Postgres path does no per-row formatting.
      */
     feedJson: text("feed_json").generatedAlwaysAs(
@@ -268,6 +285,29 @@ export const occurrencePatients = pgTable(
       name: "occurrence_patients_occurrence_fk",
     }).onDelete("cascade"),
   ],
+);
+
+/**
+ * One-time links that let a user set their password (an invitation, or a reset). Only the token's
+ * SHA-256 is stored; a link works once (used_at) and until expires_at. Issuing a new one for a user
+ * retires the older ones.
+ */
+export const userInvites = pgTable(
+  "user_invites",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    expiresAt: tstz("expires_at").notNull(),
+    usedAt: tstz("used_at"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("user_invites_user_idx").on(t.userId)],
 );
 
 /** Private ICS feed tokens (stored hashed); one active token per patient. */

@@ -9,7 +9,7 @@ import { saveEventReminders } from "@/lib/reminders/settings";
 import { createEventSchema, parseInput, resolveTimes, validateRrule } from "./event-input";
 import { assertPatientsInOrg, initialUntil, materializeNew, seriesEndOf } from "./event-store";
 import { findConflicts, schedulingConflict } from "./find-conflicts";
-import { toDetail } from "./get-event";
+import { toDetail, withReminders } from "./get-event";
 import { horizonFrom } from "./horizon";
 import { syncEventAfterCommit } from "./index/sync-event";
 import type { EventDetail } from "./types";
@@ -61,7 +61,7 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
       if (conflicts.length) throw schedulingConflict(conflicts);
     }
     await assertNoClosures(tx, actor, [event.id], data.allowClosures);
-    return { detail: toDetail(event, patientIds, []), extended };
+    return { detail: withReminders(toDetail(event, patientIds, []), data.reminders ? data.reminders.minutesBefore : null), extended };
   });
   await syncEventAfterCommit(actor.orgId, detail.id);
   for (const id of extended) if (id !== detail.id) await syncEventAfterCommit(actor.orgId, id);

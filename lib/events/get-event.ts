@@ -30,7 +30,15 @@ async function loadEvent(actor: Actor, eventId: string): Promise<EventDetail> {
   const exceptions = await db().select().from(eventExceptions).where(eq(eventExceptions.eventId, eventId));
   const detail = toDetail(event, patientIds, exceptions, isStaff(actor) ? null : actor.patientId);
   if (!isStaff(actor)) return detail;
-  const minutes = await eventReminderMinutes(actor.orgId, eventId);
+  return withReminders(detail, await eventReminderMinutes(actor.orgId, eventId));
+}
+
+/**
+ * What staff see of an event: its detail with its own reminders (null: the organisation's defaults). GET
+ * answers this, and so do create and update (read in their transaction): an edit answers with the event
+ * as it now is, the same as reading it back.
+ */
+export function withReminders(detail: EventDetail, minutes: number[] | null): EventDetail {
   return { ...detail, reminders: minutes ? { minutesBefore: minutes } : null };
 }
 

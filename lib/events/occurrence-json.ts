@@ -12,7 +12,7 @@ export type Fragment = PendingQuery<Row[]>;
  * own feed never holds a cancelled occurrence (`"status":"cancelled"` is matched as is by read-window.lua).
  *
  * Asked in the occurrence's own zone (the common case: events are anchored in the organisation's zone)
- * the stored `feed_json` is the answer; otherwise `occurrence_json` (drizzle/0011) formats it, inlined.
+ * the stored `feed_json` is the answer; otherwise `occurrence_json` (drizzle/0012) formats it, inlined.
  */
 export function occurrenceJson(sql: Sql, timeZone: string | Fragment, patientIds?: Fragment): Fragment {
   const built = sql`occurrence_json(o.event_id, o.original_start, o.title, o.start_at, o.end_at, o.all_day, o.time_zone,

@@ -49,8 +49,11 @@ async function membersOf(orgId: string, cohortId: string, now = Date.now()): Pro
   const cached = cohortMembers().get(key);
   if (cached && cached.expires > now) return cached.members;
   const rows = await db().$sql<{ members: string[] | null }[]>`
-    SELECT array_agg(m.patient_id) FILTER (WHERE m.patient_id IS NOT NULL) AS members
-    FROM cohorts c LEFT JOIN cohort_members m ON m.cohort_id = c.id
+    SELECT array_agg(p.id) FILTER (WHERE p.id IS NOT NULL) AS members
+    FROM cohorts c
+    LEFT JOIN cohort_members m ON m.cohort_id = c.id
+    -- Archived patients leave their cohorts' views (they stay members, should they come back).
+    LEFT JOIN patients p ON p.id = m.patient_id AND p.archived_at IS NULL
     WHERE c.id = ${cohortId} AND c.org_id = ${orgId}
     GROUP BY c.id`;
   if (!rows[0]) throw notFound("Cohort");
@@ -66,5 +69,15 @@ async function membersOf(orgId: string, cohortId: string, now = Date.now()): Pro
  */
 export function forgetCohort(orgId: string, cohortId: string): void {
   cohortMembers().delete(`${orgId}|${cohortId}`);
+  hotWindows().invalidateOrg(orgId);
+}
+
+/**
+ * Call after a patient of the organisation was archived or restored (cohort views leave archived
+ * patients out): every cohort of the organisation answers anew. Other instances do the same when the
+ * patient change arrives on the live channel (lib/events/index/live-subscriber.ts).
+ */
+export function forgetOrgCohorts(orgId: string): void {
+  for (const key of cohortMembers().keys()) if (key.startsWith(`${orgId}|`)) cohortMembers().delete(key);
   hotWindows().invalidateOrg(orgId);
 }

@@ -129,4 +129,9 @@ export interface LiveUpdate {
   deleted: boolean;
   /** Patients of the event before and after the change: who may need to refresh. */
   patientIds: string[];
+  /**
+   * Set when the patients themselves changed (renamed, recoloured, archived, restored; `eventId` is then
+   * empty): calendars look their names and colours up again, cohort views re-read their members.
+   */
+  patient?: "updated" | "archived";
 }

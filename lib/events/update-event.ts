@@ -4,7 +4,7 @@ import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { assertNoClosures } from "@/lib/closures/closure-warnings";
 import { events } from "@/lib/db/schema";
 import { badRequest } from "@/lib/errors";
-import { copyEventReminders, saveEventReminders } from "@/lib/reminders/settings";
+import { copyEventReminders, eventReminderMinutes, saveEventReminders } from "@/lib/reminders/settings";
 import { assertAssignable } from "@/lib/resources/assign";
 import { schedulingTransaction } from "@/lib/resources/booking-guard";
 import { bookingReach, extendSeriesHolding, reachResourceBookings } from "@/lib/resources/reach";
@@ -21,7 +21,7 @@ import {
   type Tx,
 } from "./event-store";
 import { findConflicts, schedulingConflict } from "./find-conflicts";
-import { toDetail } from "./get-event";
+import { toDetail, withReminders } from "./get-event";
 import { syncEventAfterCommit } from "./index/sync-event";
 import type { EventRow, ExceptionRow } from "./materialize";
 import { assertOccurrence, isOccurrenceOf, requireScope } from "./occurrence-slot";
@@ -80,7 +80,8 @@ export async function updateEvent(actor: Actor, eventId: string, input: unknown)
       if (conflicts.length) throw schedulingConflict(conflicts);
     }
     if (reschedules || patch.clinicianId || patch.roomId) await assertNoClosures(tx, actor, changed, patch.allowClosures);
-    return { detail: toDetail(result.event, result.patientIds, result.exceptions), touched: [...new Set([...changed, ...extended])] };
+    const detail = withReminders(toDetail(result.event, result.patientIds, result.exceptions), await eventReminderMinutes(actor.orgId, result.event.id, tx));
+    return { detail, touched: [...new Set([...changed, ...extended])] };
   });
   for (const id of touched) await syncEventAfterCommit(actor.orgId, id);
   return detail;

@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { ZodError } from "zod";
-import { AppError, describeZodError } from "@/lib/errors";
+import { AppError, describeZodError, outageOf } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 
 /** What a form's server action answers (useActionState): a message to show, and the contract's error code. */
@@ -32,6 +32,12 @@ export async function runAction(body: () => Promise<string>): Promise<ActionStat
       };
     }
     if (error instanceof ZodError) return { status: "error", code: "bad_request", message: describeZodError(error) };
+    const outage = outageOf(error);
+    if (outage) {
+      logger().error({ err: error }, "action: dependency unavailable");
+      const what = outage.dependency === "redis_cache" ? "Redis" : "The database";
+      return { status: "error", code: "unavailable", message: `${what} is unavailable; try again shortly` };
+    }
     logger().error({ err: error }, "action failed");
     return { status: "error", code: "internal", message: "Something went wrong on our side" };
   }

@@ -1,6 +1,6 @@
 import "server-only";
 import { ZodError } from "zod";
-import { AppError, describeZodError, type AppErrorCode } from "@/lib/errors";
+import { AppError, describeZodError, outageOf, type AppErrorCode } from "@/lib/errors";
 import { logger, requestIdFrom, withRequestContext } from "@/lib/logger";
 import { recordDependencyError, recordRequest } from "@/lib/metrics/instruments";
 
@@ -11,6 +11,7 @@ const statusOf: Record<AppErrorCode, number> = {
   not_found: 404,
   version_conflict: 409,
   scheduling_conflict: 409,
+  payload_too_large: 413,
   rate_limited: 429,
   unavailable: 503,
 };
@@ -30,8 +31,6 @@ export function rawJson(body: string | Buffer, init: ResponseInit = {}): Respons
   });
 }
 
-const CONNECTION_FAILURES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "57P01", "57P03", "57014", "REDIS_UNAVAILABLE"]);
-
 /** Maps any error to the contract's `{"error":{"code","message"}}`; unexpected ones are logged, never echoed. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
@@ -50,10 +49,12 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof ZodError) {
     return json({ error: { code: "bad_request", message: describeZodError(error) } }, { status: 400 });
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && CONNECTION_FAILURES.has(code)) {
-    const what = code === "REDIS_UNAVAILABLE" ? "Redis" : "The database";
-    recordDependencyError(code === "REDIS_UNAVAILABLE" ? "redis_cache" : "postgres", error);
+  // Drizzle wraps the driver's error (DrizzleQueryError, the driver's error as `cause`): a refused
+  // connection under it is as much an outage as one thrown by the driver itself.
+  const outage = outageOf(error);
+  if (outage) {
+    const what = outage.dependency === "redis_cache" ? "Redis" : "The database";
+    recordDependencyError(outage.dependency, error);
     logger().error({ err: error }, `${what} unavailable`);
     return json({ error: { code: "unavailable", message: `${what} is unavailable; try again shortly` } }, { status: 503 });
   }

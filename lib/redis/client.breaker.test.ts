@@ -38,6 +38,20 @@ async function until(check: () => boolean, what: string) {
 }
 
 describe("Redis circuit breaker", () => {
+  it("keeps the reminder broker's failures off the breaker that guards sessions", async () => {
+    const { redisBreakers, reminderRedis, sessionRedis } = await import("./client");
+    expect(await sessionRedis().ping()).toBe("PONG");
+    // Commands that take longer than the command timeout on the broker's connection (here blocking reads):
+    // they time out and open the broker's own breaker; sign-ins and session checks go on.
+    const slow = await Promise.allSettled([1, 2, 3].map((i) => reminderRedis().blpop(`breaker-test-empty-${i}`, 1)));
+    expect(slow.map((t) => t.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(redisBreakers().reminders?.state).toBe("open");
+    expect(redisBreakers().sessions?.state).toBe("closed");
+    expect(await sessionRedis().ping()).toBe("PONG");
+    await until(() => redisBreakers().reminders?.state === "closed", "the broker's breaker closing once its server answers");
+    expect(redisBreakers().sessions).toMatchObject({ opened: 0 });
+  });
+
   it("opens on timeouts from a frozen server, refuses at once while open, and closes when it answers", async () => {
     const { cacheRedis, redisBreakers, RedisUnavailableError } = await import("./client");
     expect(await cacheRedis().ping()).toBe("PONG");

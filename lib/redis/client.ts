@@ -90,7 +90,7 @@ function guard(client: RedisClient, name: string): CircuitBreaker {
 function connectStandalone(url: string, name: string): { client: Redis; breaker: CircuitBreaker } {
   const client = new Redis(url, redisOptions(url, name));
   // Errors surface on the commands that hit them; the connection-level event is only counted.
-  client.on("error", (error) => recordDependencyError(name === "cohort-sessions" ? "redis_sessions" : "redis_cache", error));
+  client.on("error", (error) => recordDependencyError(name === "cohort-cache" ? "redis_cache" : "redis_sessions", error));
   return { client, breaker: guard(client, name) };
 }
 
@@ -116,6 +116,7 @@ type Listener = (name: string, state: BreakerState) => void;
 interface Connections {
   cache?: { client: RedisClient; breaker: CircuitBreaker };
   sessions?: { client: Redis; breaker: CircuitBreaker };
+  reminders?: { client: Redis; breaker: CircuitBreaker };
 }
 // One set per process, also across Next.js module instances (route bundles each import this module, and
 // instrumentation has its own copy): connections and breaker listeners live on globalThis.
@@ -149,6 +150,17 @@ export function cacheRedis(): RedisClient {
 /** The session store (never evicted; may be the same server as the cache, never a cluster). */
 export function sessionRedis(): Redis {
   return sessions().client;
+}
+
+/**
+ * The reminder broker's connection: the session store's server (durable, never evicted), but a connection
+ * and a breaker of its own. Background work (the worker's loops, its scripts and pipelines, commands queued
+ * while a fresh process connects) must never count against the breaker that guards sign-ins and session
+ * checks, nor queue behind or ahead of them on one socket: a slow or timed-out reminder command opens only
+ * this breaker, and sign-ins go on.
+ */
+export function reminderRedis(): Redis {
+  return (connections().reminders ??= connectStandalone(env().SESSION_REDIS_URL, "cohort-reminders")).client;
 }
 
 /** A new connection to the cache for SUBSCRIBE (a subscribed connection can run nothing else). */
@@ -208,9 +220,9 @@ export async function scanCache(pattern: string): Promise<string[]> {
 }
 
 /** The breakers' state and counts (health, metrics and the reliability report read these). */
-export function redisBreakers(): { cache?: BreakerStats; sessions?: BreakerStats } {
-  const { cache: c, sessions: s } = connections();
-  return { cache: c?.breaker.stats(), sessions: (sharedServer() ? c : s)?.breaker.stats() };
+export function redisBreakers(): { cache?: BreakerStats; sessions?: BreakerStats; reminders?: BreakerStats } {
+  const { cache: c, sessions: s, reminders: r } = connections();
+  return { cache: c?.breaker.stats(), sessions: (sharedServer() ? c : s)?.breaker.stats(), reminders: r?.breaker.stats() };
 }
 
 /** Tells `listener` whenever a breaker opens or closes ("cohort-cache" | "cohort-sessions"). */
@@ -220,10 +232,10 @@ export function onBreakerChange(listener: Listener): () => void {
 }
 
 export async function closeRedis(): Promise<void> {
-  const { cache: c, sessions: s } = connections();
+  const { cache: c, sessions: s, reminders: r } = connections();
   globalForRedis.cohortRedis = undefined;
   await Promise.all(
-    [c, s].map(async (entry) => {
+    [c, s, r].map(async (entry) => {
       if (!entry) return;
       entry.breaker.dispose();
       await entry.client.quit().catch(() => entry.client.disconnect());

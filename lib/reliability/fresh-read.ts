@@ -1,6 +1,7 @@
 import "server-only";
 import { db, replicaDatabases, type Database } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { causeCode } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { withDeadline } from "./deadline";
 
@@ -40,7 +41,7 @@ export function parseLsn(lsn: string): bigint {
 }
 
 const CONNECTION_FAILURES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P03"]);
-const isConnectionFailure = (error: unknown) => CONNECTION_FAILURES.has(String((error as { code?: unknown } | null)?.code));
+const isConnectionFailure = (error: unknown) => CONNECTION_FAILURES.has(String(causeCode(error)));
 
 /** A database to read from that has every commit made before this call: a caught-up replica, else the primary. */
 export async function freshReader(): Promise<Database> {

@@ -1,6 +1,6 @@
 import "server-only";
 import type Redis from "ioredis";
-import { sessionRedis } from "@/lib/redis/client";
+import { reminderRedis } from "@/lib/redis/client";
 import { keys, REMINDER_CONSUMER_GROUP, ttl } from "@/lib/redis/keys";
 
 /**
@@ -8,9 +8,12 @@ import { keys, REMINDER_CONSUMER_GROUP, ttl } from "@/lib/redis/keys";
  * delivery stream with a consumer group for all. They live on the durable Redis (the session store:
  * never evicted, persisted), like the audit trail, because a message broker must not lose messages to
  * cache eviction; should that Redis be lost all the same, the schedule pass rebuilds it from Postgres.
+ * On a connection and circuit breaker of their own (`reminderRedis`): the worker runs in every app
+ * instance, and its commands timing out (a busy start-up, a long pass) must not open the breaker that
+ * sign-ins and session checks go through.
  */
 export function brokerRedis(): Redis {
-  return sessionRedis();
+  return reminderRedis();
 }
 
 /** A message of the delivery stream: which organisation's schedule member to deliver. */

@@ -53,8 +53,8 @@ export async function copyEventReminders(tx: Tx, fromEventId: string, toEventId:
 }
 
 /** An event's own reminders, or null when it follows the organisation's defaults. */
-export async function eventReminderMinutes(orgId: string, eventId: string): Promise<number[] | null> {
-  const [row] = await db()
+export async function eventReminderMinutes(orgId: string, eventId: string, database: Database | Tx = db()): Promise<number[] | null> {
+  const [row] = await database
     .select({ minutes: eventReminders.minutesBefore })
     .from(eventReminders)
     .where(and(eq(eventReminders.eventId, eventId), eq(eventReminders.orgId, orgId)));

@@ -239,7 +239,8 @@ export class ReminderWorker {
       } catch {
         return; // the next pass covers it
       }
-      if (typeof eventId !== "string" || !this.wanted(orgId)) return;
+      // Patient changes (renamed, archived: lib/patients) name no event; delivery checks archived patients itself.
+      if (typeof eventId !== "string" || eventId === "" || !this.wanted(orgId)) return;
       scheduleOrganization(orgId, this.o.now(), this.o.lookaheadMs, eventId).catch((error: unknown) => this.loopFailed(error));
     });
   }

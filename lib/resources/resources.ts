@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { forbidden, badRequest, notFound, parseInput } from "@/lib/errors";
+import { badRequest, forbidden, isUniqueViolation, notFound, parseInput } from "@/lib/errors";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 
@@ -48,8 +48,6 @@ export function requireAdmin(actor: Actor, message = "Only administrators can ch
   if (actor.role !== "admin") throw forbidden(message);
 }
 
-const UNIQUE_VIOLATION = "23505";
-const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === UNIQUE_VIOLATION;
 
 /** Everything the calendar needs to name and colour clinicians, rooms and types (staff). */
 export async function clinicDirectory(actor: Actor, options: { includeArchived?: boolean } = {}): Promise<ClinicDirectory> {

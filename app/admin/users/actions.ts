@@ -6,6 +6,8 @@ import { revokeSessionsOf, setUserDisabled } from "@/lib/auth/accounts";
 import { authorizeAction } from "@/lib/auth/authorize";
 import { clientIp } from "@/lib/http/client-ip";
 import { runAction, type ActionState } from "@/lib/http/action-state";
+import { runFormAction } from "@/lib/http/form-action";
+import { changeStaffRole } from "@/lib/staff/staff";
 
 const field = (form: FormData, name: string) => String(form.get(name) ?? "");
 
@@ -28,5 +30,14 @@ export async function revokeSessionsAction(_previous: ActionState, form: FormDat
     const count = await revokeSessionsOf(actor, field(form, "userId"), handle, clientIp(await headers()));
     revalidatePath("/admin/users", "layout");
     return handle ? "Session ended" : `${count} session${count === 1 ? "" : "s"} ended`;
+  });
+}
+
+/** Staff ↔ admin (a plain form: works without JavaScript); the user's sessions end. */
+export async function changeRoleAction(form: FormData): Promise<void> {
+  const userId = field(form, "userId");
+  await runFormAction(`/admin/users/${encodeURIComponent(userId)}`, async () => {
+    await changeStaffRole(await authorizeAction({ roles: ["admin"] }), { userId, role: field(form, "role") }, clientIp(await headers()));
+    return { notice: "Role changed; their sessions have ended" };
   });
 }

@@ -5,6 +5,7 @@ import { watchSubscription } from "@/lib/reliability/subscription-watch";
 import { createSubscriber, type RedisClient } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { hotWindows } from "../hot-windows";
+import { forgetOrgCohorts } from "../patient-scope";
 import type { LiveUpdate } from "../types";
 
 const globalForSubscriber = globalThis as unknown as { cohortInvalidations?: RedisClient };
@@ -44,7 +45,8 @@ export function startInvalidationListener(): void {
   subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
     try {
       const update = JSON.parse(message) as LiveUpdate;
-      hot.invalidate(orgOf(channel), update.patientIds);
+      if (update.patient === "archived") forgetOrgCohorts(orgOf(channel));
+      else hot.invalidate(orgOf(channel), update.patientIds);
     } catch {
       // A message we cannot read could have concerned anything: start over.
       hot.clear();

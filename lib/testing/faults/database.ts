@@ -1,5 +1,7 @@
+import path from "node:path";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { runMigrations } from "@/lib/db/migrate";
 import { startPostgresServer } from "@/scripts/lib/postgres-servers.mjs";
 import { faultDataDir } from "@/scripts/testing/fault-env.mjs";
 
@@ -23,13 +25,15 @@ export async function startFaultDatabase(name: string, port: number): Promise<{ 
     await admin.end({ timeout: 5 });
   }
   const url = server.url("cohort");
+  // A plain connection, not lib/db: that would read lib/env.ts, whose values the test overrides only
+  // once this server's address is known (lib/env.ts reads the environment once per module graph).
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
+    await migrate(drizzle(sql), { migrationsFolder: path.join(process.cwd(), "drizzle") });
   } finally {
     await sql.end({ timeout: 5 });
   }
-  await runMigrations(url);
   return { server, url };
 }
 

@@ -5,13 +5,20 @@ import { findOrgUser, listSessionsOf } from "@/lib/auth/accounts";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
 import { AppError } from "@/lib/errors";
-import { revokeSessionsAction, setUserDisabledAction } from "../actions";
+import { FlashMessages } from "@/components/admin/FlashMessages";
+import { changeRoleAction, revokeSessionsAction, setUserDisabledAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 
 const when = (date: Date) => date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
-export default async function UserSessionsPage({ params }: { params: Promise<{ userId: string }> }) {
+export default async function UserSessionsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ userId: string }>;
+  searchParams: Promise<{ notice?: string; error?: string }>;
+}) {
   const actor = await requirePageActor(["admin"]);
   const { userId } = await params;
   const user = await findOrgUser(actor, userId).catch((error: unknown) => {
@@ -23,8 +30,9 @@ export default async function UserSessionsPage({ params }: { params: Promise<{ u
     <>
       <AppHeader title={`${orgName} — ${user.name}`} subtitle={`${userName} (admin)`} role={actor.role} />
       <main>
+        <FlashMessages {...await searchParams} />
         <p>
-          {user.email} · {user.role} · {user.disabled ? "Disabled" : "Active"}{" "}
+          {user.email} · {user.role} · {user.disabled ? "Disabled" : user.invited ? "Invited (no password set yet)" : "Active"}{" "}
           {user.id !== actor.userId && (
             <ActionButton
               action={setUserDisabledAction}
@@ -34,6 +42,13 @@ export default async function UserSessionsPage({ params }: { params: Promise<{ u
             />
           )}
         </p>
+        {user.role !== "patient" && user.id !== actor.userId ? (
+          <form action={changeRoleAction} className="action-form">
+            <input type="hidden" name="userId" value={user.id} />
+            <input type="hidden" name="role" value={user.role === "admin" ? "staff" : "admin"} />
+            <button type="submit">{user.role === "admin" ? "Make staff member" : "Make admin"}</button>
+          </form>
+        ) : null}
         <h2>Sessions</h2>
         {sessions.length === 0 ? (
           <p>No active sessions.</p>
