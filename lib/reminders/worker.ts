@@ -157,7 +157,15 @@ export class ReminderWorker {
 
   /** Takes over messages left unacknowledged too long (their consumer died) and delivers them. */
   async reclaim(minIdleMs = this.o.reclaimIdleMs): Promise<Outcome[]> {
-    const messages = await reclaimStale(this.consumer, minIdleMs, this.o.batchSize);
+    let messages: StreamMessage[];
+    try {
+      messages = await reclaimStale(this.consumer, minIdleMs, this.o.batchSize);
+    } catch (error) {
+      // On a fresh Redis the stream and its group appear with the first consumer: nothing to reclaim yet.
+      if (!String((error as Error | null)?.message).startsWith("NOGROUP")) throw error;
+      await ensureConsumerGroup();
+      return [];
+    }
     countWork("reclaimed", messages.length);
     return this.process(messages);
   }
