@@ -7,10 +7,10 @@
 import { hashPassword } from "@/lib/auth/passwords";
 import { closeDb, db } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
-import { compareIndex, type IndexDifference } from "@/lib/events/index/compare-index";
+import { compareIndex, setDifference, type IndexDifference } from "@/lib/events/index/compare-index";
 import { readFromIndex } from "@/lib/events/index/read-from-index";
 import { epochMs, occurrenceJson } from "@/lib/events/occurrence-json";
-import { cacheRedis, closeRedis } from "@/lib/redis/client";
+import { cacheRedis, closeRedis, scanCache } from "@/lib/redis/client";
 import { keys, units } from "@/lib/redis/keys";
 import { generate, seedOrganizations, SCALES, type ScaleName } from "./generate";
 
@@ -141,12 +141,7 @@ async function compareLinear(orgId: string): Promise<IndexDifference[]> {
     for (const id of row.patient_ids) add(keys.patientEvents(orgId, id), Number(row.start_ms), row.member);
   }
   const sets = new Set([...expected.keys(), keys.orgEvents(orgId)]);
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", `${keys.patientEventsPrefix(orgId)}*:events`, "COUNT", 1000);
-    for (const key of batch) sets.add(key);
-    cursor = next;
-  } while (cursor !== "0");
+  for (const key of await scanCache(`${keys.patientEventsPrefix(orgId)}*:events`)) sets.add(key);
 
   const differences: IndexDifference[] = [];
   const CHUNK = 20_000;
@@ -158,13 +153,8 @@ async function compareLinear(orgId: string): Promise<IndexDifference[]> {
       held.push(...part);
       if (part.length < CHUNK) break;
     }
-    const hydrated = new Set(held.filter((m) => m.startsWith("~")).map((m) => Number(m.slice(1))));
-    const members = new Set(held.filter((m) => !m.startsWith("~")));
-    const want = expected.get(set) ?? [];
-    const wanted = new Set(want.map((w) => w.member));
-    const extra = [...members].filter((m) => !wanted.has(m));
-    const missing = want.filter((w) => hydrated.has(Math.floor(w.start / unit)) && !members.has(w.member)).map((w) => w.member);
-    if (extra.length || missing.length) differences.push({ set, extra, missing });
+    const difference = setDifference(set, held, expected.get(set) ?? [], unit);
+    if (difference) differences.push(difference);
   }
   return differences;
 }

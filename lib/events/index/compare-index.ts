@@ -36,30 +36,34 @@ export async function compareIndex(orgId: string, unitMs: { org: number; patient
   const differences: IndexDifference[] = [];
   const redis = cacheRedis();
   const sets = new Set([...expected.keys()]);
-  for (const key of await scanKeys(`${keys.patientEventsPrefix(orgId)}*:events`)) sets.add(key);
+  for (const key of await scanCache(`${keys.patientEventsPrefix(orgId)}*:events`)) sets.add(key);
   sets.add(keys.orgEvents(orgId));
   for (const set of sets) {
     const unit = set === keys.orgEvents(orgId) ? unitMs.org : unitMs.patient;
-    const held = await redis.zrange(set, "0", "-1");
-    const hydrated = new Set(held.filter((m) => m.startsWith("~")).map((m) => Number(m.slice(1))));
-    const members = new Set(held.filter((m) => !m.startsWith("~")));
-    const want = expected.get(set) ?? [];
-    const wanted = new Set(want.map((w) => w.member));
-    const extra = [...members].filter((m) => !wanted.has(m));
-    const missing = want.filter((w) => hydrated.has(Math.floor(w.start / unit)) && !members.has(w.member)).map((w) => w.member);
-    if (extra.length || missing.length) differences.push({ set, extra, missing });
+    const difference = setDifference(set, await redis.zrange(set, "0", "-1"), expected.get(set) ?? [], unit);
+    if (difference) differences.push(difference);
   }
   return differences;
 }
 
-/** Every key matching the pattern, from every master of a cluster too. */
-const scanKeys = (pattern: string) => scanCache(pattern);
+/**
+ * One index set against what Postgres says it should hold: members it should not have, and members it
+ * lacks within the units it marks hydrated ("~<unit>" sentinels; other units may rightly be empty).
+ */
+export function setDifference(set: string, held: string[], want: { start: number; member: string }[], unitMs: number): IndexDifference | null {
+  const hydrated = new Set(held.filter((m) => m.startsWith("~")).map((m) => Number(m.slice(1))));
+  const members = new Set(held.filter((m) => !m.startsWith("~")));
+  const wanted = new Set(want.map((w) => w.member));
+  const extra = [...members].filter((m) => !wanted.has(m));
+  const missing = want.filter((w) => hydrated.has(Math.floor(w.start / unitMs)) && !members.has(w.member)).map((w) => w.member);
+  return extra.length || missing.length ? { set, extra, missing } : null;
+}
 
 /** Drops every index key of an organisation (a cold cache for it, without touching anyone else's keys). */
 export async function dropIndex(orgId: string): Promise<void> {
   const patterns = [`${keys.orgEvents(orgId).replace(/:events$/, "")}:*`, `${keys.eventRecord(orgId, "*")}`];
   for (const pattern of patterns) {
-    const found = await scanKeys(pattern);
+    const found = await scanCache(pattern);
     // One organisation's keys share its hash tag (one cluster slot): a DEL per batch works on a cluster.
     for (let i = 0; i < found.length; i += 500) await cacheRedis().del(...found.slice(i, i + 500));
   }
@@ -98,7 +102,7 @@ export async function compareRecords(orgId: string): Promise<RecordDifference[]>
   const byId = new Map(events.map((e) => [e.id, e]));
   const prefix = keys.eventRecord(orgId, "");
   const differences: RecordDifference[] = [];
-  const found = await scanKeys(keys.eventRecord(orgId, "*"));
+  const found = await scanCache(keys.eventRecord(orgId, "*"));
   const records: Record<string, string>[] = [];
   for (let i = 0; i < found.length; i += 500) {
     const pipeline = found.slice(i, i + 500).reduce((p, key) => p.hgetall(key), cacheRedis().pipeline());
@@ -193,7 +197,7 @@ export async function compareAllIndexes(onProgress?: (done: number, total: numbe
     onProgress?.(i + 1, orgs.length);
   }
   for (const pattern of [keys.orgEvents("*").replace(/:events$/, ":*"), keys.eventRecord("*", "*")]) {
-    for (const key of await scanKeys(pattern)) {
+    for (const key of await scanCache(pattern)) {
       const orgId = /\{([^}]+)\}/.exec(key)?.[1];
       if (orgId && !known.has(orgId)) report.orphanKeys.push(key);
     }
