@@ -71,7 +71,9 @@ export function markdown(r: any): string {
   lines.push(`| Load: Postgres (generate + VACUUM ANALYZE) / Redis index (warm-up through the read path) | ${f((r.load?.pgMs ?? NaN) / 1000, 1)} s / ${f((r.load?.indexMs ?? NaN) / 1000, 1)} s |`);
   lines.push(`| Mixed workload (95% reads / 5% writes, ${m.seconds ? Math.round(m.seconds) : "–"} s, ${m.workers ?? "–"} clients) | ${n0(m.reads)} reads, ${n0(m.writes)} writes; read p50 / p99 ${f(m.readLatency?.p50)} / ${f(m.readLatency?.p99)} ms; write p50 / p99 ${f(m.writeLatency?.p50)} / ${f(m.writeLatency?.p99)} ms${m.error ? `; error: ${m.error}` : ""} |`);
   lines.push(`| Cache hit ratio (reads answered without reading occurrences from Postgres) | ${f(r.hitRatio, 4)} |`);
-  lines.push(`| Postgres queries per read (mixed workload) | ${f(r.pgQueriesPerRead, 3)} |`);
+  const pg = m.postgres ?? {};
+  lines.push(`| Postgres queries per read (mixed workload; statements the read instance attributes to the reads) | ${f(r.pgQueriesPerRead, 3)} |`);
+  lines.push(`| Background statements on the read instance during the mixed workload (audit consumer, reminder worker, reconciler), per read | ${pg.backgroundStatementsOnReadInstance != null && m.reads ? f(pg.backgroundStatementsOnReadInstance / m.reads, 3) : "–"} |`);
   lines.push(`| Redis equals Postgres after the mixed workload (compareIndex, every organisation) | ${m.consistency ? (m.consistency.equal ? "yes" : `NO: ${m.consistency.differingSets} sets differ`) : "–"} |`);
   lines.push(`| Cold start: first organisation-day read after FLUSHALL and a restart / the read after it | ${f(cs.firstOrgDayMs, 1)} ms / ${f(cs.secondOrgDayMs, 1)} ms |`);
   lines.push(`| Cold start: rehydrating the hot horizon (${cs.hotHorizonDays ?? "–"} days) of all organisations | ${f((cs.hotHorizonMs ?? NaN) / 1000, 1)} s |`);

@@ -4,6 +4,7 @@ import { assertSameOrigin } from "@/lib/http/origin";
 import { forbidden, unauthorized } from "@/lib/errors";
 import { apiBudget, apiBudgetSpent } from "@/lib/rate-limit/limiters";
 import type { Actor, Role } from "./actor";
+import type { PrepaidAudit } from "./session-check";
 import { sessionIdFromCookie } from "./session-cookie";
 import { readSessionSpending } from "./session-store";
 
@@ -47,13 +48,47 @@ export async function authorizeAction(options: { roles?: readonly Role[] } = {})
   return authorizeActor(options.roles);
 }
 
-/** Session, its idle slide and one request of the user's budget: one Redis round trip (one script). */
+/**
+ * `authorizeRequest` for a read that may be answered from memory and audited in the session check's round
+ * trip: `prepay` gets the actor this session was last verified as (a guess, never trusted: the script
+ * appends the entry only if the session still is that actor and the request is within budget) and returns
+ * the entry to append, or nothing. `audited` says whether it was appended.
+ */
+export async function authorizePrepaidRead(
+  request: Request,
+  prepay: (guess: Actor) => PrepaidAudit | undefined,
+): Promise<{ actor: Actor; audited: boolean }> {
+  if (!SAFE_METHODS.has(request.method.toUpperCase())) assertSameOrigin(request.headers);
+  return checkSession(undefined, prepay);
+}
+
 async function authorizeActor(roles: readonly Role[] | undefined): Promise<Actor> {
+  return (await checkSession(roles)).actor;
+}
+
+/** The actor each session id was last verified as, for `prepay`'s guess (bounded; a miss costs nothing). */
+const MAX_RECENT = 10_000;
+const globalForGuard = globalThis as unknown as { cohortRecentActors?: Map<string, Actor> };
+const recentActors = () => (globalForGuard.cohortRecentActors ??= new Map());
+
+/** Session, its idle slide and one request of the user's budget (and a prepaid audit entry): one Redis round trip (one script). */
+async function checkSession(
+  roles: readonly Role[] | undefined,
+  prepay?: (guess: Actor) => PrepaidAudit | undefined,
+): Promise<{ actor: Actor; audited: boolean }> {
   const sessionId = await sessionIdFromCookie();
-  const session = sessionId ? await readSessionSpending(sessionId, apiBudget()) : null;
-  if (!session) throw unauthorized();
+  const guess = sessionId && prepay ? recentActors().get(sessionId) : undefined;
+  const audit = guess ? prepay!(guess) : undefined;
+  const session = sessionId ? await readSessionSpending(sessionId, apiBudget(), undefined, audit) : null;
+  if (!session) {
+    if (sessionId) recentActors().delete(sessionId);
+    throw unauthorized();
+  }
   // The role is known only from the record the script read: a refused role has spent its point too.
   if (roles && !roles.includes(session.actor.role)) throw forbidden();
   if (session.verdict.refusedForMs !== null) throw apiBudgetSpent(session.verdict.refusedForMs);
-  return session.actor;
+  const recent = recentActors();
+  if (!recent.has(sessionId!) && recent.size >= MAX_RECENT) recent.clear();
+  recent.set(sessionId!, session.actor);
+  return { actor: session.actor, audited: session.audited };
 }

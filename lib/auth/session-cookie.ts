@@ -39,10 +39,28 @@ export async function sessionIdFromCookie(): Promise<string | null> {
       .map((c) => c.value)
       .join("");
   if (!token) return null;
+  const known = decrypted.get(token);
+  if (known && known.secret === env().NEXTAUTH_SECRET && known.validUntilMs > Date.now()) return known.sid;
   try {
     const { payload } = await jwtDecrypt(token, encryptionKey(env().NEXTAUTH_SECRET), { clockTolerance: CLOCK_TOLERANCE_SECONDS });
-    return typeof payload.sid === "string" ? payload.sid : null;
+    if (typeof payload.sid !== "string") return null;
+    if (typeof payload.exp === "number") remember(token, payload.sid, (payload.exp + CLOCK_TOLERANCE_SECONDS) * 1000);
+    return payload.sid;
   } catch {
     return null;
   }
+}
+
+/**
+ * Tokens this process decrypted, so a signed-in user's next requests skip the decryption: the same token
+ * always yields the same id, and the entry ends when the token does. Only tokens that decrypted are kept
+ * (forged ones cannot fill it); whether the session itself is alive is still asked of Redis every time.
+ */
+const MAX_TOKENS = 10_000;
+const globalForCookies = globalThis as unknown as { cohortDecryptedTokens?: Map<string, { sid: string; secret: string; validUntilMs: number }> };
+const decrypted = (globalForCookies.cohortDecryptedTokens ??= new Map());
+
+function remember(token: string, sid: string, validUntilMs: number): void {
+  if (decrypted.size >= MAX_TOKENS) decrypted.clear();
+  decrypted.set(token, { sid, secret: env().NEXTAUTH_SECRET, validUntilMs });
 }

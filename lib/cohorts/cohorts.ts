@@ -3,7 +3,8 @@ import { z } from "zod";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { badRequest, isUniqueViolation, notFound, parseInput } from "@/lib/errors";
-import { forgetCohort } from "@/lib/events/patient-scope";
+import { forgetOrgCohorts } from "@/lib/events/patient-scope";
+import { publishLiveUpdate } from "@/lib/live/publish";
 
 export interface CohortSummary {
   id: string;
@@ -20,6 +21,16 @@ const deleteSchema = z.object({ cohortId: id });
 
 const requireCohortStaff = (actor: Actor) => requireStaff(actor, "Only staff can manage cohorts");
 
+
+/**
+ * After a committed change of a cohort's members (or its deletion): this instance answers with the new
+ * members at once, the others when the message arrives on the live channel (patient-scope's cache), and
+ * open calendars of the organisation read again.
+ */
+async function cohortChanged(orgId: string, cohortId: string): Promise<void> {
+  forgetOrgCohorts(orgId);
+  await publishLiveUpdate(orgId, { eventId: "", version: 0, deleted: false, patientIds: [], cohort: cohortId });
+}
 
 /** The organisation's cohorts by name, with their sizes. */
 export async function listCohorts(actor: Actor): Promise<CohortSummary[]> {
@@ -62,7 +73,7 @@ export async function deleteCohort(actor: Actor, input: unknown): Promise<void> 
   const { cohortId } = parseInput(deleteSchema, input);
   const rows = await db().$sql`DELETE FROM cohorts WHERE id = ${cohortId} AND org_id = ${actor.orgId} RETURNING id`;
   if (rows.length === 0) throw notFound("Cohort");
-  forgetCohort(actor.orgId, cohortId);
+  await cohortChanged(actor.orgId, cohortId);
 }
 
 /** Adds patients of the organisation to a cohort (already members are left as they are). */
@@ -82,7 +93,7 @@ export async function addCohortMembers(actor: Actor, input: unknown): Promise<nu
       SELECT ${cohortId}::uuid, unnest(${unique}::uuid[]) ON CONFLICT DO NOTHING RETURNING patient_id`;
     return added.length;
   });
-  forgetCohort(actor.orgId, cohortId);
+  await cohortChanged(actor.orgId, cohortId);
   return count;
 }
 
@@ -98,6 +109,6 @@ export async function removeCohortMembers(actor: Actor, input: unknown): Promise
     const [cohort] = await db().$sql`SELECT 1 FROM cohorts WHERE id = ${cohortId} AND org_id = ${actor.orgId}`;
     if (!cohort) throw notFound("Cohort");
   }
-  forgetCohort(actor.orgId, cohortId);
+  await cohortChanged(actor.orgId, cohortId);
   return removed.length;
 }

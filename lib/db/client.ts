@@ -4,6 +4,7 @@ import { withReplicas, type PgWithReplicas } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { postgresOptions } from "@/lib/connections";
 import { env } from "@/lib/env";
+import { attributed } from "./query-attribution";
 import * as schema from "./schema";
 
 export type Database = ReturnType<typeof openDatabase>;
@@ -14,7 +15,7 @@ export type Database = ReturnType<typeof openDatabase>;
  * a clear error (503) with nothing half-written, instead of requests that hang.
  */
 export function openDatabase(url: string, { statementTimeoutMs = env().DB_STATEMENT_TIMEOUT_MS, max = env().DB_POOL_MAX } = {}) {
-  const client = postgres(url, postgresOptions(url, { statementTimeoutMs, max }));
+  const client = attributed(postgres(url, postgresOptions(url, { statementTimeoutMs, max })));
   return Object.assign(drizzle(client, { schema }), { $sql: client });
 }
 

@@ -25,6 +25,7 @@ class HotWindows {
   private generations = new Map<string, number>();
   private bytes = 0;
   private live = false;
+  private clears = 0;
 
   /** Whether invalidations are being received; while not, the tier is bypassed. */
   setLive(live: boolean): void {
@@ -34,6 +35,14 @@ class HotWindows {
 
   isLive(): boolean {
     return this.live;
+  }
+
+  /**
+   * Changes whenever invalidations may have been missed (the subscription came back, a message could not
+   * be read): other in-process caches invalidated through the same channel compare it to what they held.
+   */
+  epoch(): number {
+    return this.clears;
   }
 
   get(key: string, now = Date.now()): string | Buffer | undefined {
@@ -84,6 +93,7 @@ class HotWindows {
   }
 
   clear(): void {
+    this.clears += 1;
     this.entries.clear();
     this.bytes = 0;
     for (const orgId of this.generations.keys()) this.generations.set(orgId, this.generation(orgId) + 1);

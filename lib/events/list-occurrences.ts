@@ -26,12 +26,12 @@ const PATIENT_IDS = /"patientIds":\[[^\]]*\]/g;
 export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promise<string | Buffer> {
   // Neither cache tier while the cache's breaker is open or the index is catching up after an outage
   // (lib/reliability/index-recovery): they could hold what changed meanwhile.
-  const cached = cacheEnabled() && indexReadable() && query.timeZone === actor.orgTimeZone;
+  const cached = cacheable(actor, query);
   const hot = hotWindows();
   const key = cached ? windowKey(actor, query) : "";
   const hit = cached ? hot.get(key) : undefined;
   if (hit !== undefined) {
-    recordCacheRead(isStaff(actor) ? (query.patientIds || query.cohortId ? "patients" : "org") : "own", "hot"); // ops metrics
+    recordHotRead(actor, query);
     return hit;
   }
   const generation = hot.generation(actor.orgId);
@@ -61,6 +61,23 @@ export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promi
     recordCacheRead(kind, cacheEnabled() && query.timeZone === actor.orgTimeZone ? "error" : "bypass");
   }
   return readFromPostgres(scope, query.start, query.end, query.timeZone);
+}
+
+/**
+ * The answer from this process's hot windows, if they hold it: for a guard that wants to know before
+ * the session check whether the read will be served from memory (lib/audit/feed-audit). Call
+ * `recordHotRead` when it is served.
+ */
+export function hotFeedBody(actor: Actor, query: FeedQuery): string | Buffer | undefined {
+  return cacheable(actor, query) ? hotWindows().get(windowKey(actor, query)) : undefined;
+}
+
+export function recordHotRead(actor: Actor, query: FeedQuery): void {
+  recordCacheRead(isStaff(actor) ? (query.patientIds || query.cohortId ? "patients" : "org") : "own", "hot"); // ops metrics
+}
+
+function cacheable(actor: Actor, query: FeedQuery): boolean {
+  return cacheEnabled() && indexReadable() && query.timeZone === actor.orgTimeZone;
 }
 
 /** Everything the answer depends on: who asks (staff see the organisation, a patient only themself) and what. */

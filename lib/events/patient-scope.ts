@@ -9,19 +9,36 @@ import { hotWindows } from "./hot-windows";
  * Which patients a staff query is about, checked against the actor's organisation; undefined means the
  * whole organisation. Foreign or unknown ids are "not found": another organisation's ids never show.
  *
- * Both answers are remembered in process so a calendar read does not cost a Postgres query: a patient
- * belongs to one organisation for good (patients are archived, never moved or deleted), so a confirmed
- * id stays confirmed; cohort membership changes, so it is kept briefly and dropped by `forgetCohort`.
+ * Both answers are remembered in process so that a calendar read costs no Postgres query:
+ * - Patient ids: a patient belongs to one organisation for good (patients are archived, never moved or
+ *   deleted), so a confirmed id stays confirmed. The first check in an organisation loads all its ids at
+ *   once; an id not among them (a patient created since, or a foreign id) is looked up on its own.
+ * - Cohort members change. An organisation's cohorts are loaded together and kept while this process
+ *   receives invalidations on the live channel (the hot windows' subscription): every change of members,
+ *   every deleted cohort and every archived or restored patient is published there (lib/cohorts,
+ *   lib/patients) and drops the organisation's cohorts here. While the subscription is down they are
+ *   not trusted (read from Postgres each time). A generation per organisation keeps a load that raced
+ *   with an invalidation from being stored; COHORT_TTL_MS bounds the damage of a lost publish.
  */
-export const COHORT_TTL_MS = 30_000;
+export const COHORT_TTL_MS = 10 * 60_000;
 const MAX_ORGS = 1000;
 
-const globalForScope = globalThis as unknown as {
-  cohortPatientsByOrg?: Map<string, Set<string>>;
-  cohortMembers?: Map<string, { members: string[]; expires: number }>;
-};
-const knownPatients = () => (globalForScope.cohortPatientsByOrg ??= new Map());
-const cohortMembers = () => (globalForScope.cohortMembers ??= new Map());
+interface OrgCohorts {
+  members: Map<string, string[]>;
+  expires: number;
+  /** The hot windows' epoch at load: a later one means invalidations may have been missed since. */
+  epoch: number;
+}
+
+interface ScopeCache {
+  patients: Map<string, Set<string>>;
+  cohorts: Map<string, OrgCohorts>;
+  generations: Map<string, number>;
+}
+
+const globalForScope = globalThis as unknown as { cohortScopeCache?: ScopeCache };
+const cache = (): ScopeCache => (globalForScope.cohortScopeCache ??= { patients: new Map(), cohorts: new Map(), generations: new Map() });
+const generation = (orgId: string) => cache().generations.get(orgId) ?? 0;
 
 export async function resolvePatientScope(actor: Actor, query: FeedQuery): Promise<string[] | undefined> {
   if (query.cohortId) return membersOf(actor.orgId, query.cohortId);
@@ -33,51 +50,75 @@ export async function resolvePatientScope(actor: Actor, query: FeedQuery): Promi
 }
 
 async function assertOwnPatients(orgId: string, patientIds: string[]): Promise<void> {
-  const known = knownPatients().get(orgId) ?? new Set<string>();
-  const unknown = patientIds.filter((id) => !known.has(id));
+  const { patients } = cache();
+  let known = patients.get(orgId);
+  if (known && patientIds.every((id) => known!.has(id))) return;
+  if (!known) {
+    // The first check of the organisation in this process: all its ids in one statement.
+    const rows = await db().$sql<{ id: string }[]>`SELECT id FROM patients WHERE org_id = ${orgId}`;
+    if (!patients.has(orgId) && patients.size >= MAX_ORGS) patients.clear();
+    known = new Set(rows.map((r) => r.id));
+    patients.set(orgId, known);
+  }
+  const unknown = patientIds.filter((id) => !known!.has(id));
   if (unknown.length === 0) return;
   const rows = await db().$sql<{ id: string }[]>`
     SELECT id FROM patients WHERE org_id = ${orgId} AND id = ANY(${unknown}::uuid[])`;
-  if (rows.length !== unknown.length) throw notFound("Patient");
-  if (!knownPatients().has(orgId) && knownPatients().size >= MAX_ORGS) knownPatients().clear();
-  knownPatients().set(orgId, known);
   for (const row of rows) known.add(row.id);
+  if (rows.length !== new Set(unknown).size) throw notFound("Patient");
 }
 
 async function membersOf(orgId: string, cohortId: string, now = Date.now()): Promise<string[]> {
-  const key = `${orgId}|${cohortId}`;
-  const cached = cohortMembers().get(key);
-  if (cached && cached.expires > now) return cached.members;
-  const rows = await db().$sql<{ members: string[] | null }[]>`
-    SELECT array_agg(p.id) FILTER (WHERE p.id IS NOT NULL) AS members
+  // Only while invalidations arrive: a change made meanwhile by another instance could be missed.
+  const hot = hotWindows();
+  const held = hot.isLive() ? cache().cohorts.get(orgId) : undefined;
+  const fresh = held && held.expires > now && held.epoch === hot.epoch() ? held : undefined;
+  const members = fresh?.members.get(cohortId);
+  if (members) return members;
+  const loaded = await loadCohorts(orgId, fresh ? cohortId : null);
+  const found = loaded.get(cohortId);
+  if (!found) throw notFound("Cohort");
+  return found;
+}
+
+/**
+ * The members of the organisation's cohorts (all of them, or the one a complete set lacked: created
+ * since), remembered when nothing changed meanwhile.
+ */
+async function loadCohorts(orgId: string, onlyCohortId: string | null, now = Date.now()): Promise<Map<string, string[]>> {
+  const hot = hotWindows();
+  const before = generation(orgId);
+  const epoch = hot.epoch();
+  const rows = await db().$sql<{ id: string; members: string[] | null }[]>`
+    SELECT c.id, array_agg(p.id) FILTER (WHERE p.id IS NOT NULL) AS members
     FROM cohorts c
     LEFT JOIN cohort_members m ON m.cohort_id = c.id
     -- Archived patients leave their cohorts' views (they stay members, should they come back).
     LEFT JOIN patients p ON p.id = m.patient_id AND p.archived_at IS NULL
-    WHERE c.id = ${cohortId} AND c.org_id = ${orgId}
+    WHERE c.org_id = ${orgId} AND (${onlyCohortId}::uuid IS NULL OR c.id = ${onlyCohortId}::uuid)
     GROUP BY c.id`;
-  if (!rows[0]) throw notFound("Cohort");
-  const members = rows[0].members ?? [];
-  if (cohortMembers().size >= MAX_ORGS * 10) cohortMembers().clear();
-  cohortMembers().set(key, { members, expires: now + COHORT_TTL_MS });
-  return members;
+  const loaded = new Map(rows.map((r) => [r.id, r.members ?? []]));
+  const { cohorts } = cache();
+  if (hot.isLive() && generation(orgId) === before && hot.epoch() === epoch) {
+    const held = onlyCohortId ? cohorts.get(orgId) : undefined;
+    if (held?.epoch === epoch) for (const [id, members] of loaded) held.members.set(id, members);
+    else if (!onlyCohortId) {
+      if (!cohorts.has(orgId) && cohorts.size >= MAX_ORGS) cohorts.clear();
+      cohorts.set(orgId, { members: loaded, expires: now + COHORT_TTL_MS, epoch });
+    }
+  }
+  return loaded;
 }
 
 /**
- * Call after changing a cohort's members: this process answers with the new members at once (other
- * instances within COHORT_TTL_MS, the age limit of their hot windows included).
- */
-export function forgetCohort(orgId: string, cohortId: string): void {
-  cohortMembers().delete(`${orgId}|${cohortId}`);
-  hotWindows().invalidateOrg(orgId);
-}
-
-/**
- * Call after a patient of the organisation was archived or restored (cohort views leave archived
- * patients out): every cohort of the organisation answers anew. Other instances do the same when the
- * patient change arrives on the live channel (lib/events/index/live-subscriber.ts).
+ * Call after a cohort's members changed or it was deleted (lib/cohorts), or a patient of the
+ * organisation was archived or restored (cohort views leave archived patients out): every cohort of the
+ * organisation, and every hot window, answers anew. Other instances do the same when the change arrives
+ * on the live channel (lib/events/index/live-subscriber.ts).
  */
 export function forgetOrgCohorts(orgId: string): void {
-  for (const key of cohortMembers().keys()) if (key.startsWith(`${orgId}|`)) cohortMembers().delete(key);
+  const { cohorts, generations } = cache();
+  generations.set(orgId, generation(orgId) + 1);
+  cohorts.delete(orgId);
   hotWindows().invalidateOrg(orgId);
 }

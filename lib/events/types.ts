@@ -134,4 +134,9 @@ export interface LiveUpdate {
    * empty): calendars look their names and colours up again, cohort views re-read their members.
    */
   patient?: "updated" | "archived";
+  /**
+   * Set when a cohort's members changed or it was deleted (`eventId` empty, `patientIds` empty: any
+   * calendar of the organisation may show it): instances drop the organisation's cohort members.
+   */
+  cohort?: string;
 }

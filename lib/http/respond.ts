@@ -2,7 +2,8 @@ import "server-only";
 import { ZodError } from "zod";
 import { AppError, describeZodError, outageOf, type AppErrorCode } from "@/lib/errors";
 import { logger, requestIdFrom, withRequestContext } from "@/lib/logger";
-import { recordDependencyError, recordRequest } from "@/lib/metrics/instruments";
+import { requestQueryTally } from "@/lib/db/query-attribution";
+import { recordDependencyError, recordRequest, recordRequestQueries } from "@/lib/metrics/instruments";
 
 const statusOf: Record<AppErrorCode, number> = {
   bad_request: 400,
@@ -72,7 +73,8 @@ type Handler<C> = (request: Request, context: C) => Promise<Response>;
 export function handle<C>(handler: Handler<C>): Handler<C> {
   return (request, context) => {
     const requestId = requestIdFrom(request.headers);
-    return withRequestContext({ requestId }, async () => {
+    const requestContext = { requestId };
+    return withRequestContext(requestContext, async () => {
       const started = performance.now();
       let response: Response;
       try {
@@ -83,6 +85,8 @@ export function handle<C>(handler: Handler<C>): Handler<C> {
       const seconds = (performance.now() - started) / 1000;
       const route = await routePattern(request, context);
       recordRequest(request.method, route, response.status, seconds);
+      const tally = requestQueryTally(requestContext);
+      recordRequestQueries(request.method, route, tally.queries, tally.occurrenceQueries);
       logger().info({ method: request.method, route, status: response.status, ms: Math.round(seconds * 10_000) / 10 }, "request");
       try {
         response.headers.set("X-Request-Id", requestId);

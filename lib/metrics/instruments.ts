@@ -71,6 +71,24 @@ function createInstruments() {
       help: "Events whose index work the background reconciler replayed from the outbox",
       registers: r,
     }),
+    pgQueries: new Counter({
+      name: "cohort_pg_queries_total",
+      help: "Postgres statements issued, by whether a request (handled by handle()) or background work issued them",
+      labelNames: ["context"],
+      registers: r,
+    }),
+    requestPgQueries: new Counter({
+      name: "cohort_http_pg_queries_total",
+      help: "Postgres statements issued by API requests, by route pattern and method",
+      labelNames: ["method", "route"],
+      registers: r,
+    }),
+    requestsReadingOccurrences: new Counter({
+      name: "cohort_http_requests_reading_occurrences_total",
+      help: "API requests that sent at least one statement about occurrences to Postgres (cache misses, writes), by route pattern and method",
+      labelNames: ["method", "route"],
+      registers: r,
+    }),
     dependencyErrors: new Counter({
       name: "cohort_dependency_errors_total",
       help: "Errors talking to Postgres or Redis, by kind (timeout, connection, other)",
@@ -139,6 +157,17 @@ export function recordRateLimitRefusal(limiter: string): void {
 
 export function recordRequest(method: string, route: string, status: number, seconds: number): void {
   instruments().httpDuration.observe({ method, route, status: String(status) }, seconds);
+}
+
+/** One Postgres statement issued (lib/db/query-attribution). */
+export function recordPgQuery(context: "request" | "background"): void {
+  instruments().pgQueries.inc({ context });
+}
+
+/** What one API request sent to Postgres (lib/db/query-attribution's tally). */
+export function recordRequestQueries(method: string, route: string, queries: number, occurrenceQueries: number): void {
+  if (queries > 0) instruments().requestPgQueries.inc({ method, route }, queries);
+  if (occurrenceQueries > 0) instruments().requestsReadingOccurrences.inc({ method, route });
 }
 
 const TIMEOUT = /timed? ?out|timeout|ETIMEDOUT|CONNECT_TIMEOUT/i;

@@ -2,9 +2,7 @@ import "server-only";
 import { hotWindows } from "@/lib/events/hot-windows";
 import { forgetOrgCohorts } from "@/lib/events/patient-scope";
 import type { LiveUpdate } from "@/lib/events/types";
-import { logger } from "@/lib/logger";
-import { cacheRedis } from "@/lib/redis/client";
-import { keys } from "@/lib/redis/keys";
+import { publishLiveUpdate } from "@/lib/live/publish";
 
 /**
  * After a committed change of patients (not of their events): what every calendar must show at once.
@@ -20,10 +18,5 @@ export async function patientsChanged(orgId: string, patientIds: string[], kind:
   else hotWindows().invalidate(orgId, patientIds);
   // A list of thousands (an import) would make a large message: an empty list means "any patient".
   const update: LiveUpdate = { eventId: "", version: 0, deleted: false, patientIds: patientIds.length > 500 ? [] : patientIds, patient: kind };
-  try {
-    await cacheRedis().publish(keys.liveChannel(orgId), JSON.stringify(update));
-  } catch (error) {
-    // Other instances' hot windows expire within 30 s, and they serve nothing while their subscription is down.
-    logger().warn({ err: error, orgId }, "patient change not published on the live channel");
-  }
+  await publishLiveUpdate(orgId, update);
 }

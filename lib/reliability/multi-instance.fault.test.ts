@@ -27,15 +27,16 @@ function expectShared(result: Awaited<ReturnType<typeof import("@/lib/testing/fa
   expect(result.createdOnA).toBe(201);
   expect(result.liveChangeOnB, "the change made on A reached B's live stream").toBe(true);
   expect(result.feedOnBShowsIt, "B's next read shows the change made on A").toBe(true);
-  expect(result.sessionOnAAfterSignOutOnB, "the session signed out on B, used on A").toBe(401);
+  expect(result.sessionOnAAfterSignOutOnB, "the session signed out on B, used on A (which holds the read in memory)").toBe(401);
 }
 
 describe("several instances", () => {
-  it("share sessions, live updates and sign-outs on a single Redis", async () => {
+  it("share sessions, live updates, cohort changes and sign-outs on a single Redis", async () => {
     const { runMultiInstance } = await import("@/lib/testing/faults/multi-instance-scenario");
-    const result = await runMultiInstance({ appPorts: [ports[0]!, ports[1]!], env: { REDIS_KEY_PREFIX: prefix }, label: "single Redis" });
+    const result = await runMultiInstance({ appPorts: [ports[0]!, ports[1]!], env: { REDIS_KEY_PREFIX: prefix }, label: "single Redis", cohortChange: true });
     results.push(result);
     expectShared(result);
+    expect(result.cohortChangeOnB, "a cohort member removed elsewhere leaves B's cohort view").toEqual({ shownBefore: true, goneAfter: true });
   });
 
   it("do the same with the cache on a 3-master Redis Cluster", async () => {

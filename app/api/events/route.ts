@@ -1,6 +1,6 @@
 import { createEventAudited } from "@/lib/audit/audited-events";
-import { auditFeedRead } from "@/lib/audit/feed-audit";
-import { authorizeRequest } from "@/lib/auth/authorize";
+import { auditFeedRead, hotFeedRead } from "@/lib/audit/feed-audit";
+import { authorizePrepaidRead, authorizeRequest } from "@/lib/auth/authorize";
 import { badRequest } from "@/lib/errors";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { listOccurrencesJson } from "@/lib/events/list-occurrences";
@@ -13,10 +13,15 @@ export const dynamic = "force-dynamic";
 const STAFF = ["admin", "staff"] as const;
 
 export const GET = handle(async (request) => {
-  const actor = await authorizeRequest(request);
-  const query = feedQueryFromSearchParams(new URL(request.url).searchParams);
+  const params = new URL(request.url).searchParams;
+  const ip = clientIp(request);
+  // A window this process holds: session, budget and audit entry in one Redis round trip, no Postgres.
+  const hot = hotFeedRead(params, ip);
+  const { actor, audited } = await authorizePrepaidRead(request, hot.prepay);
+  if (audited) return rawJson(hot.body());
+  const query = feedQueryFromSearchParams(params);
   const body = await listOccurrencesJson(actor, query);
-  await auditFeedRead(actor, query, clientIp(request));
+  await auditFeedRead(actor, query, ip);
   return rawJson(body);
 });
 

@@ -45,7 +45,7 @@ export function startInvalidationListener(): void {
   subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
     try {
       const update = JSON.parse(message) as LiveUpdate;
-      if (update.patient === "archived") forgetOrgCohorts(orgOf(channel));
+      if (update.patient === "archived" || update.cohort) forgetOrgCohorts(orgOf(channel));
       else hot.invalidate(orgOf(channel), update.patientIds);
     } catch {
       // A message we cannot read could have concerned anything: start over.

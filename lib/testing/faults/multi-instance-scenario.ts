@@ -1,5 +1,7 @@
+import { removeCohortMembers } from "@/lib/cohorts/cohorts";
+import { db } from "@/lib/db/client";
 import type { FeedOccurrence, LiveUpdate } from "@/lib/events/types";
-import { createTestOrganization } from "@/lib/testing/test-organization";
+import { createTestCohort, createTestOrganization } from "@/lib/testing/test-organization";
 import { startApp } from "./app";
 import { dayFromNow, single } from "./calendar";
 import { Client } from "./http";
@@ -43,9 +45,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Two instances of the app against the same Redis (or Redis Cluster) and Postgres, behind one origin: a
  * session made on one works on the other, a change made on one reaches the live calendars (SSE) and the
- * hot windows of the other, and a sign-out on one ends the session on both.
+ * hot windows of the other, and a sign-out on one ends the session on both, also for a read the other
+ * would answer from memory. With `cohortChange`, a change of a cohort's members made elsewhere (this
+ * process, through lib/cohorts, publishing on the live channel as an instance does: so only where this
+ * process reaches the apps' cache Redis) reaches the other's remembered members.
  */
-export async function runMultiInstance(options: { appPorts: [number, number]; env: Record<string, string | undefined>; label: string }) {
+export async function runMultiInstance(options: { appPorts: [number, number]; env: Record<string, string | undefined>; label: string; cohortChange?: boolean }) {
   const org = await createTestOrganization({ patients: 2 });
   const origin = `http://127.0.0.1:${options.appPorts[0]}`;
   const env = { API_RATE_LIMIT_PER_MINUTE: "1000000", ...options.env };
@@ -72,7 +77,12 @@ export async function runMultiInstance(options: { appPorts: [number, number]; en
     const change = live.changes.find((c) => c.update.eventId === created.body.id);
     live.close();
     const feedOnB = await onB.request<FeedOccurrence[]>("GET", `/api/events?${window}`);
+    const cohortChangeOnB = options.cohortChange ? await cohortChangeReaches(onB, org, window, created.body.id) : null;
 
+    // A holds the window in memory: its next read is checked and audited in one round trip (the session
+    // check's script), which must still refuse a session signed out elsewhere.
+    await onA.request("GET", `/api/events?${window}`);
+    await onA.request("GET", `/api/events?${window}`);
     const signOut = await onB.signOut();
     const afterSignOutOnA = (await onA.request("GET", `/api/events?${window}`)).status;
     return {
@@ -82,6 +92,7 @@ export async function runMultiInstance(options: { appPorts: [number, number]; en
       liveChangeOnB: Boolean(change),
       liveLatencyMs: change ? change.at - written : null,
       feedOnBShowsIt: feedOnB.status === 200 && feedOnB.body.some((o) => o.eventId === created.body.id),
+      cohortChangeOnB,
       signOutOnB: signOut,
       sessionOnAAfterSignOutOnB: afterSignOutOnA,
     };
@@ -89,4 +100,28 @@ export async function runMultiInstance(options: { appPorts: [number, number]; en
     await a.stop();
     await b.stop();
   }
+}
+
+/**
+ * B reads a cohort's window twice (members and window then in its memory); the patient of `eventId` leaves
+ * the cohort elsewhere; B's reads must stop showing the event once the change's message has arrived.
+ */
+async function cohortChangeReaches(onB: Client, org: Awaited<ReturnType<typeof createTestOrganization>>, window: string, eventId: string) {
+  const cohortId = await createTestCohort(org.id, `Cohort ${org.tag}`, org.patients.map((p) => p.id));
+  const path = `/api/events?${window}&cohort=${cohortId}`;
+  const shows = async () => {
+    const reply = await onB.request<FeedOccurrence[]>("GET", path);
+    if (reply.status !== 200) throw new Error(`GET ${path} on B answered ${reply.status}`);
+    return reply.body.some((o) => o.eventId === eventId);
+  };
+  const before = (await shows()) && (await shows());
+  const [event] = await db().$sql<{ patient_id: string }[]>`
+    SELECT patient_id FROM event_patients WHERE event_id = ${eventId}`;
+  await removeCohortMembers(org.staff.actor, { cohortId, patientIds: [event!.patient_id] });
+  let waited = 0;
+  while ((await shows()) && waited < 10_000) {
+    await sleep(20);
+    waited += 20;
+  }
+  return { shownBefore: before, goneAfter: !(await shows()) };
 }
