@@ -45,8 +45,10 @@ export function AppHeader({ title, subtitle, nav, current, role }: AppHeaderProp
       <span className="who">{subtitle}</span>
       {links.length > 0 && (
         <nav aria-label="Main">
+          {/* No prefetch: every page here is dynamic, so prefetching meant a server render per link (a
+              dozen for an admin) on every page load, competing with the page's own first data. */}
           {links.map((link) => (
-            <Link key={link.href} href={link.href} aria-current={link.href === current ? "page" : undefined}>
+            <Link key={link.href} href={link.href} prefetch={false} aria-current={link.href === current ? "page" : undefined}>
               {link.label}
             </Link>
           ))}

@@ -4,6 +4,7 @@ import { parsePlannerState } from "@/components/calendar/planner-state";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";
 import { listCohorts } from "@/lib/cohorts/cohorts";
+import { initialCohortMembers } from "@/lib/patients/queries";
 import { calendarSettings } from "@/lib/org/settings";
 import { clinicDirectory } from "@/lib/resources/resources";
 import { createEventAction, deleteEventAction, setStatusAction, updateEventAction } from "./actions";
@@ -18,18 +19,21 @@ interface PageProps {
 
 export default async function CohortCalendarPage({ searchParams }: PageProps) {
   const actor = await requirePageActor(["admin", "staff"]);
-  const [{ userName, orgName }, cohorts, clinic, params, settings] = await Promise.all([
+  const params = await searchParams;
+  const initial = parsePlannerState(params);
+  const [{ userName, orgName }, cohorts, clinic, settings, initialMembers] = await Promise.all([
     describeActor(actor),
     listCohorts(actor),
     clinicDirectory(actor),
-    searchParams,
     calendarSettings(actor),
+    // Sent with the page: the calendar names its first appointments without a lookup after the feed.
+    initial.selection.kind === "cohort" ? initialCohortMembers(actor, initial.selection.cohortId) : undefined,
   ]);
   return (
     <>
       <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" role={actor.role} />
       <main>
-        <PlannerLoader initial={parsePlannerState(params)} cohorts={cohorts} timeZone={actor.timeZone} actions={ACTIONS} clinic={clinic} settings={settings} />
+        <PlannerLoader initial={initial} cohorts={cohorts} initialMembers={initialMembers} timeZone={actor.timeZone} actions={ACTIONS} clinic={clinic} settings={settings} />
       </main>
     </>
   );

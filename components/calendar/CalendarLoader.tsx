@@ -1,6 +1,8 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { useEffect } from "react";
+import { prefetchFirstWindow } from "./first-window";
 import type { CohortPlannerProps } from "./CohortPlanner";
 import type { PersonalCalendarProps } from "./PersonalCalendar";
 
@@ -15,6 +17,9 @@ const CohortPlanner = dynamic(() => import("./CohortPlanner"), { ssr: false, loa
 const PersonalCalendar = dynamic(() => import("./PersonalCalendar"), { ssr: false, loading });
 
 export function PlannerLoader(props: CohortPlannerProps) {
+  const { initial, timeZone, settings } = props;
+  // Once, as the page starts: the first window's feed loads while the calendar's code does.
+  useEffect(() => prefetchFirstWindow(initial, timeZone, settings?.weekStart ?? 0), [initial, timeZone, settings]);
   return <CohortPlanner {...props} />;
 }
 

@@ -3,7 +3,7 @@
 import FullCalendar, { type CalendarRef, type DatesSetInfo, type EventClickInfo, type EventSourceFuncInfo, useCalendarController } from "@fullcalendar/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FeedOccurrence, LiveUpdate } from "@/lib/events/types";
-import { fetchOccurrences, listCohortMembers, type PatientSummary } from "./api-client";
+import { dropPrefetchedOccurrences, fetchOccurrences, listCohortMembers, type PatientSummary } from "./api-client";
 import { CALENDAR_PLUGINS, calendarSettingsOptions, datesSetToLocal, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from "./calendar-options";
 import { ClinicLookup, matchesFilter, NO_FILTER, type ClinicDirectory, type ClinicFilter, type ColorBy, type LaneRows } from "./clinic";
 import { ClinicPanel } from "./ClinicPanel";
@@ -36,11 +36,16 @@ export interface CohortPlannerProps {
   clinic: ClinicDirectory;
   /** The organisation's week start and working hours. */
   settings?: CalendarSettings;
+  /**
+   * The members of the cohort the page opens with, when the page had all of them: the legend and the
+   * events' names need no request of their own after the first read.
+   */
+  initialMembers?: { cohortId: string; patients: PatientSummary[] };
 }
 
 /** The cohort calendar: what to show (organisation, cohort, chosen patients), how (views), and live. */
-export default function CohortPlanner({ initial, cohorts, timeZone, actions, clinic, settings = DEFAULT_CALENDAR_SETTINGS }: CohortPlannerProps) {
-  const directory = usePatientDirectory();
+export default function CohortPlanner({ initial, cohorts, timeZone, actions, clinic, settings = DEFAULT_CALENDAR_SETTINGS, initialMembers }: CohortPlannerProps) {
+  const directory = usePatientDirectory(initialMembers?.patients);
   const controller = useCalendarController();
   const calendarRef = useRef<CalendarRef>(null);
   const [view, setView] = useState<PlannerView>(initial.view);
@@ -73,7 +78,10 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
   useEffect(() => {
     let current = true;
     const load = async () => {
-      if (stableSelection.kind === "cohort") return listCohortMembers(stableSelection.cohortId);
+      if (stableSelection.kind === "cohort") {
+        if (stableSelection.cohortId === initialMembers?.cohortId) return initialMembers.patients;
+        return listCohortMembers(stableSelection.cohortId);
+      }
       if (stableSelection.kind === "patients") {
         await directory.ensure(stableSelection.patientIds);
         return stableSelection.patientIds.flatMap((id) => directory.get(id) ?? []);
@@ -90,7 +98,7 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
     return () => {
       current = false;
     };
-  }, [stableSelection, directory]);
+  }, [stableSelection, directory, initialMembers]);
 
   const loadEvents = useCallback(
     async (info: EventSourceFuncInfo) => {
@@ -114,6 +122,7 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
   const sources = useMemo(() => [{ id: "appointments", events: loadEvents }, { id: "background", events: loadBackground }], [loadEvents, loadBackground]);
 
   const refresh = useCallback(() => {
+    dropPrefetchedOccurrences();
     calendarRef.current?.getApi().refetchEvents();
     setRevision((r) => r + 1);
   }, []);

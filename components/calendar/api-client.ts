@@ -56,10 +56,38 @@ export function fetchOccurrences(selection: Selection, start: string, end: strin
       body: JSON.stringify({ start, end, timeZone, patientIds: selection.patientIds }),
     });
   }
+  const url = feedUrl(selection, start, end, timeZone);
+  const early = prefetched.get(url);
+  // A prefetch answers while recent (FullCalendar may ask twice as it starts); one that failed is asked
+  // again rather than reported. Anything that must read anew (a change, an edit) drops it first.
+  if (early && early.at > Date.now() - PREFETCH_MAX_AGE_MS) return early.reply.catch(() => apiFetch(url));
+  prefetched.delete(url);
+  return apiFetch(url);
+}
+
+/** Forgets prefetched windows: call before a refetch that must see a change. */
+export function dropPrefetchedOccurrences(): void {
+  prefetched.clear();
+}
+
+const PREFETCH_MAX_AGE_MS = 5_000;
+const prefetched = new Map<string, { at: number; reply: Promise<FeedOccurrence[]> }>();
+
+/** Starts the GET `fetchOccurrences` will make for this window, for it to take (first-window.ts). */
+export function prefetchOccurrences(selection: Selection, start: string, end: string, timeZone: string): void {
+  if (selection.kind === "patients" && (selection.patientIds.length === 0 || selection.patientIds.length > MAX_URL_PATIENTS)) return;
+  const url = feedUrl(selection, start, end, timeZone);
+  if (prefetched.has(url)) return;
+  const reply = apiFetch<FeedOccurrence[]>(url);
+  reply.catch(() => {}); // taken (and retried) by fetchOccurrences, or dropped
+  prefetched.set(url, { at: Date.now(), reply });
+}
+
+function feedUrl(selection: Selection, start: string, end: string, timeZone: string): string {
   const params = new URLSearchParams({ start, end, timeZone });
   if (selection.kind === "cohort") params.set("cohort", selection.cohortId);
   if (selection.kind === "patients") params.set("patients", selection.patientIds.join(","));
-  return apiFetch(`/api/events?${params.toString()}`);
+  return `/api/events?${params.toString()}`;
 }
 
 export interface PatientPage {

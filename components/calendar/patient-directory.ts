@@ -25,7 +25,7 @@ export class PatientDirectory {
     return this.known.get(id)?.name ?? "Patient";
   }
 
-  add(patients: PatientSummary[]): void {
+  add(patients: readonly PatientSummary[]): void {
     for (const p of patients) this.known.set(p.id, p);
     if (patients.length) this.listeners.forEach((listener) => listener());
   }
@@ -49,7 +49,12 @@ export class PatientDirectory {
   }
 }
 
-export function usePatientDirectory(): PatientDirectory {
-  const [directory] = useState(() => new PatientDirectory());
+/** `known`: patients the page already sent (a cohort's members): no lookup for them after the first read. */
+export function usePatientDirectory(known: readonly PatientSummary[] = []): PatientDirectory {
+  const [directory] = useState(() => {
+    const created = new PatientDirectory();
+    created.add(known);
+    return created;
+  });
   return directory;
 }

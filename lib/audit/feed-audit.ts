@@ -2,7 +2,7 @@ import "server-only";
 import { isStaff, type Actor } from "@/lib/auth/actor";
 import type { PrepaidAudit } from "@/lib/auth/session-check";
 import { feedQueryFromSearchParams, type FeedQuery } from "@/lib/events/feed-query";
-import { hotFeedBody, recordHotRead } from "@/lib/events/list-occurrences";
+import { hotFeedBody, hotTierOpen, recordHotRead } from "@/lib/events/list-occurrences";
 import { auditEntry, recordAudit, type AuditInput } from "./record";
 
 /**
@@ -30,18 +30,33 @@ export function auditFeedRead(actor: Actor, query: FeedQuery, ip: string): Promi
  */
 export function hotFeedRead(params: URLSearchParams, ip: string) {
   let served: { actor: Actor; query: FeedQuery; body: string | Buffer } | undefined;
-  return {
-    prepay(guess: Actor): PrepaidAudit | undefined {
-      let query: FeedQuery;
+  let parsed: { query: FeedQuery } | { error: unknown } | undefined;
+  /** The request's query, parsed once; a bad one throws only when asked for (after the session check). */
+  const query = (): FeedQuery => {
+    if (!parsed) {
       try {
-        query = feedQueryFromSearchParams(params);
+        parsed = { query: feedQueryFromSearchParams(params) };
+      } catch (error) {
+        parsed = { error };
+      }
+    }
+    if ("error" in parsed) throw parsed.error;
+    return parsed.query;
+  };
+  return {
+    query,
+    prepay(guess: Actor): PrepaidAudit | undefined {
+      if (!hotTierOpen()) return undefined;
+      let asked: FeedQuery;
+      try {
+        asked = query();
       } catch {
         return undefined; // the ordinary path answers 400, after the session check
       }
-      const body = hotFeedBody(guess, query);
+      const body = hotFeedBody(guess, asked);
       if (body === undefined) return undefined;
-      served = { actor: guess, query, body };
-      return { actor: guess, entry: JSON.stringify(auditEntry(guess, feedReadInput(guess, query, ip))) };
+      served = { actor: guess, query: asked, body };
+      return { actor: guess, entry: JSON.stringify(auditEntry(guess, feedReadInput(guess, asked, ip))) };
     },
     /** The answer, once the guard reported the entry appended. */
     body(): string | Buffer {

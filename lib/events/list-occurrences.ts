@@ -76,6 +76,11 @@ export function recordHotRead(actor: Actor, query: FeedQuery): void {
   recordCacheRead(isStaff(actor) ? (query.patientIds || query.cohortId ? "patients" : "org") : "own", "hot"); // ops metrics
 }
 
+/** Whether the hot windows may answer at all now (CACHE_MODE, the index's state, their subscription). */
+export function hotTierOpen(): boolean {
+  return cacheEnabled() && indexReadable() && hotWindows().isLive();
+}
+
 function cacheable(actor: Actor, query: FeedQuery): boolean {
   return cacheEnabled() && indexReadable() && query.timeZone === actor.orgTimeZone;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { isStaff, requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
-import { invalidInput, notFound } from "@/lib/errors";
+import { AppError, invalidInput, notFound } from "@/lib/errors";
 
 /** What the UI needs of a patient: a name to show and the colour their appointments carry. */
 export interface PatientSummary {
@@ -58,6 +58,20 @@ export async function searchPatients(actor: Actor, input: unknown): Promise<Pati
   const page = rows.slice(0, limit).map((r) => ({ id: r.id, name: r.name, color: r.color }));
   const last = page.at(-1);
   return { patients: page, next: rows.length > limit && last ? `${last.name}\u0000${last.id}` : null };
+}
+
+/**
+ * A cohort's members for the page that opens the calendar on it: all of them or nothing (undefined: more
+ * than one page, or not a cohort of the organisation; the calendar then asks as usual).
+ */
+export async function initialCohortMembers(actor: Actor, cohortId: string): Promise<{ cohortId: string; patients: PatientSummary[] } | undefined> {
+  try {
+    const page = await searchPatients(actor, { cohortId, limit: 500 });
+    return page.next ? undefined : { cohortId, patients: page.patients };
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") return undefined;
+    throw error;
+  }
 }
 
 const idsSchema = z.array(z.uuid({ message: "must be patient ids (UUIDs)" })).max(MAX_LOOKUP);

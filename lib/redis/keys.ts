@@ -57,6 +57,8 @@ export const keys = {
   reminderOrgs: () => `${prefix()}reminders:{deliveries}:orgs`,
   /** One schedule rebuild of an organisation at a time, across instances. */
   reminderRebuildLock: (orgId: string) => `${prefix()}reminders:{${orgId}}:rebuild-lock`,
+  /** Which instance reschedules the reminders of one committed change (every instance hears of it). */
+  reminderChangeClaim: (orgId: string, eventId: string, version: string) => `${prefix()}reminders:{${orgId}}:change:${eventId}:${version}`,
 };
 
 /** The consumer group that moves audit entries from the stream into Postgres. */

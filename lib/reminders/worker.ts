@@ -241,15 +241,22 @@ export class ReminderWorker {
     subscriber.on("ready", () => void subscriber.psubscribe(keys.liveChannel("*")).catch((error: unknown) => this.loopFailed(error)));
     subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
       const orgId = channel.slice(channel.indexOf("{") + 1, channel.lastIndexOf("}"));
-      let eventId: unknown;
+      let change: { eventId?: unknown; version?: unknown };
       try {
-        eventId = (JSON.parse(message) as { eventId?: unknown }).eventId;
+        change = JSON.parse(message) as typeof change;
       } catch {
         return; // the next pass covers it
       }
+      const { eventId, version } = change;
       // Patient changes (renamed, archived: lib/patients) name no event; delivery checks archived patients itself.
       if (typeof eventId !== "string" || eventId === "" || !this.wanted(orgId)) return;
-      scheduleOrganization(orgId, this.o.now(), this.o.lookaheadMs, eventId).catch((error: unknown) => this.loopFailed(error));
+      // Every instance hears of the change; one reschedules it (if the claim cannot be asked, all do, as
+      // rescheduling is idempotent; if the claimer dies, the next pass covers it).
+      brokerRedis()
+        .set(keys.reminderChangeClaim(orgId, eventId, String(version)), this.consumer, "PX", 60_000, "NX")
+        .catch(() => "OK")
+        .then((claimed) => (claimed === "OK" ? scheduleOrganization(orgId, this.o.now(), this.o.lookaheadMs, eventId) : 0))
+        .catch((error: unknown) => this.loopFailed(error));
     });
   }
 

@@ -2,7 +2,6 @@ import { createEventAudited } from "@/lib/audit/audited-events";
 import { auditFeedRead, hotFeedRead } from "@/lib/audit/feed-audit";
 import { authorizePrepaidRead, authorizeRequest } from "@/lib/auth/authorize";
 import { badRequest } from "@/lib/errors";
-import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { listOccurrencesJson } from "@/lib/events/list-occurrences";
 import { clientIp } from "@/lib/http/client-ip";
 import { handle, json, rawJson } from "@/lib/http/respond";
@@ -13,13 +12,12 @@ export const dynamic = "force-dynamic";
 const STAFF = ["admin", "staff"] as const;
 
 export const GET = handle(async (request) => {
-  const params = new URL(request.url).searchParams;
   const ip = clientIp(request);
   // A window this process holds: session, budget and audit entry in one Redis round trip, no Postgres.
-  const hot = hotFeedRead(params, ip);
+  const hot = hotFeedRead(new URL(request.url).searchParams, ip);
   const { actor, audited } = await authorizePrepaidRead(request, hot.prepay);
   if (audited) return rawJson(hot.body());
-  const query = feedQueryFromSearchParams(params);
+  const query = hot.query();
   const body = await listOccurrencesJson(actor, query);
   await auditFeedRead(actor, query, ip);
   return rawJson(body);

@@ -1,0 +1,38 @@
+import { prefetchOccurrences } from "./api-client";
+import { addDays, startOfWeek, todayIn } from "./local-dates";
+import type { PlannerState } from "./planner-state";
+
+/**
+ * The calendar's first feed request, started as soon as the page runs instead of after the calendar's
+ * own code has loaded and laid itself out (a few hundred milliseconds on a busy machine): the request
+ * FullCalendar then makes for the same window takes this answer (api-client's prefetch). Only for the
+ * day and week views, whose window is simple to know; a window computed differently from FullCalendar's
+ * is merely not taken, and the calendar asks as usual.
+ */
+export function prefetchFirstWindow(initial: PlannerState, timeZone: string, weekStart: number): void {
+  if (initial.view !== "week" && initial.view !== "day") return;
+  const date = initial.date ?? todayIn(timeZone);
+  const first = initial.view === "week" ? startOfWeek(date, weekStart) : date;
+  const last = addDays(first, initial.view === "week" ? 7 : 1);
+  prefetchOccurrences(initial.selection, zonedMidnight(first, timeZone), zonedMidnight(last, timeZone), timeZone);
+}
+
+/** Midnight of a local date in a time zone, as FullCalendar writes a window's bounds ("…T00:00:00-05:00"). */
+export function zonedMidnight(date: string, timeZone: string): string {
+  const wall = Date.parse(`${date}T00:00:00Z`);
+  // The offset at the wall time read as UTC, then at the instant that gives: right on both sides of DST.
+  const offset = offsetMinutes(wall - offsetMinutes(wall, timeZone) * 60_000, timeZone);
+  if (timeZone === "UTC") return `${date}T00:00:00Z`;
+  const abs = Math.abs(offset);
+  const sign = offset < 0 ? "-" : "+";
+  return `${date}T00:00:00${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+function offsetMinutes(instant: number, timeZone: string): number {
+  const name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
+    .formatToParts(new Date(instant))
+    .find((part) => part.type === "timeZoneName")?.value;
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? "");
+  if (!match) return 0;
+  return (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+}
