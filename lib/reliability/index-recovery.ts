@@ -15,6 +15,8 @@ interface RecoveryState {
   /** How many recoveries ran and how long the last one took (for the reliability report). */
   runs: number;
   lastMs: number;
+  /** The live channel's heartbeat (lib/reliability/subscription-watch), once the listener runs. */
+  lease?: () => boolean;
 }
 const globalForRecovery = globalThis as unknown as { cohortIndexRecovery?: RecoveryState };
 const state = (): RecoveryState => (globalForRecovery.cohortIndexRecovery ??= { recovering: false, started: false, runs: 0, lastMs: 0 });
@@ -22,9 +24,18 @@ const state = (): RecoveryState => (globalForRecovery.cohortIndexRecovery ??= { 
 const RETRY_MS = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** True when reads may come from the index: its Redis answers and nothing is left to replay. */
+/**
+ * True when reads may come from the index: its Redis answers, nothing is left to replay, and the live
+ * channel's heartbeat is recent enough that no outage can have gone unnoticed.
+ */
 export function indexReadable(): boolean {
-  return !state().recovering && redisBreakers().cache?.state !== "open";
+  const s = state();
+  return !s.recovering && redisBreakers().cache?.state !== "open" && (s.lease?.() ?? true);
+}
+
+/** Reads use the index only while `fresh()` holds (null: no heartbeat, as in a one-off script). */
+export function setIndexLease(fresh: (() => boolean) | null): void {
+  state().lease = fresh ?? undefined;
 }
 
 export function indexRecoveryStats(): { recovering: boolean; runs: number; lastMs: number } {
