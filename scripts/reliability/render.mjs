@@ -204,11 +204,14 @@ const SECTIONS = [
 
 const LIMITS = `## What is not covered, and why
 
-- **An instance that neither sends a command nor hears its heartbeat fail.** After a Redis freeze or restart,
-  each instance keeps reads off the index until it has replayed the outbox; it learns of the outage from its
-  own breaker or from the 1-second heartbeat on its live-channel subscription. During the first second or two
-  of a freeze, an instance that has not noticed yet may still serve what it held (a write made on another
-  instance in that second reaches it when the outbox is replayed).
+- **Writes made while the writer's breaker is still open after Redis came back.** Every instance keeps
+  reads off the index and its hot windows from before any other instance can have acknowledged a write it
+  could not index (its live-channel heartbeat calls a silence within three quarters of
+  \`REDIS_COMMAND_TIMEOUT_MS\`, and reads need a recent timely answer) until it has replayed the outbox.
+  A writer whose breaker is still open when Redis is back (at most one probe interval,
+  \`REDIS_BREAKER_PROBE_MS\`) commits without writing through; other instances see such a write once its
+  breaker closes and replays the outbox, which publishes the invalidation. The scenarios write only during
+  the outage, so this interval is not exercised.
 - **A write-through delayed across a Redis restart.** Records and tombstones make write-throughs apply in
   revision order; a write-through that read Postgres before a delete and reaches Redis only after Redis lost
   the tombstone (restarted empty) could bring the deleted event back until its set expires. It needs a
