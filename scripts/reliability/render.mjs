@@ -204,14 +204,13 @@ const SECTIONS = [
 
 const LIMITS = `## What is not covered, and why
 
-- **Writes made while the writer's breaker is still open after Redis came back.** Every instance keeps
-  reads off the index and its hot windows from before any other instance can have acknowledged a write it
-  could not index (its live-channel heartbeat calls a silence within three quarters of
-  \`REDIS_COMMAND_TIMEOUT_MS\`, and reads need a recent timely answer) until it has replayed the outbox.
-  A writer whose breaker is still open when Redis is back (at most one probe interval,
-  \`REDIS_BREAKER_PROBE_MS\`) commits without writing through; other instances see such a write once its
-  breaker closes and replays the outbox, which publishes the invalidation. The scenarios write only during
-  the outage, so this interval is not exercised.
+- **The moment between a write's acknowledgement and its invalidation's delivery.** As without faults, an
+  instance may serve what it held until the invalidation reaches it. A writer whose breaker is still open
+  after Redis came back announces each change it could not write through on the live channel anyway
+  (past its breaker, not waited for), and instances that hear it replay the outbox before reading the
+  index again; if Redis is away the announcement is lost, but then every instance's heartbeat has already
+  taken reads off the index. The scenarios write only during the outage, so this path is covered by an
+  integration test (\`lib/events/index/unindexed-announcement.test.ts\`), not by the figures here.
 - **A write-through delayed across a Redis restart.** Records and tombstones make write-throughs apply in
   revision order; a write-through that read Postgres before a delete and reaches Redis only after Redis lost
   the tombstone (restarted empty) could bring the deleted event back until its set expires. It needs a

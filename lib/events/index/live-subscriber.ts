@@ -46,7 +46,11 @@ export function startInvalidationListener(): void {
   subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
     try {
       const update = JSON.parse(message) as LiveUpdate;
-      if (update.patient === "archived") forgetOrgCohorts(orgOf(channel));
+      if (update.unindexed) {
+        hot.invalidateOrg(orgOf(channel));
+        markIndexSuspect("another instance committed a change it could not write through");
+        recoverIndex();
+      } else if (update.patient === "archived") forgetOrgCohorts(orgOf(channel));
       else hot.invalidate(orgOf(channel), update.patientIds);
     } catch {
       // A message we cannot read could have concerned anything: start over.
