@@ -4,6 +4,7 @@ import { closeDb, db } from "@/lib/db/client";
 import { requestQueryTally } from "@/lib/db/query-attribution";
 import { publishLiveUpdate } from "@/lib/live/publish";
 import { withRequestContext } from "@/lib/logger";
+import { indexReadable } from "@/lib/reliability/index-recovery";
 import { closeRedis } from "@/lib/redis/client";
 import { createTestCohort, createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
 import { feedQueryFromSearchParams } from "./feed-query";
@@ -40,7 +41,8 @@ async function removeMemberElsewhere(cohortId: string, patientId: string): Promi
 beforeAll(async () => {
   org = await createTestOrganization({ patients: 3 });
   startInvalidationListener();
-  await waitFor(() => hotWindows().isLive());
+  // Remembered members are trusted once the live channel's heartbeat has answered.
+  await waitFor(() => hotWindows().isLive() && indexReadable());
 });
 afterAll(async () => {
   await stopInvalidationListener();

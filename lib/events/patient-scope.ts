@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import type { FeedQuery } from "./feed-query";
+import { indexReadable } from "@/lib/reliability/index-recovery";
 import { hotWindows } from "./hot-windows";
 
 /**
@@ -16,9 +17,10 @@ import { hotWindows } from "./hot-windows";
  * - Cohort members change. An organisation's cohorts are loaded together and kept while this process
  *   receives invalidations on the live channel (the hot windows' subscription): every change of members,
  *   every deleted cohort and every archived or restored patient is published there (lib/cohorts,
- *   lib/patients) and drops the organisation's cohorts here. While the subscription is down they are
- *   not trusted (read from Postgres each time). A generation per organisation keeps a load that raced
- *   with an invalidation from being stored; COHORT_TTL_MS bounds the damage of a lost publish.
+ *   lib/patients) and drops the organisation's cohorts here. While the subscription is down or its
+ *   heartbeat late they are not trusted (read from Postgres each time). A generation per organisation
+ *   keeps a load that raced with an invalidation from being stored; COHORT_TTL_MS bounds the damage of
+ *   a lost publish.
  */
 export const COHORT_TTL_MS = 10 * 60_000;
 const MAX_ORGS = 1000;
@@ -39,6 +41,8 @@ interface ScopeCache {
 const globalForScope = globalThis as unknown as { cohortScopeCache?: ScopeCache };
 const cache = (): ScopeCache => (globalForScope.cohortScopeCache ??= { patients: new Map(), cohorts: new Map(), generations: new Map() });
 const generation = (orgId: string) => cache().generations.get(orgId) ?? 0;
+/** Invalidations are arriving: the subscription is up and its heartbeat fresh (the hot windows' lease). */
+const trusted = () => hotWindows().isLive() && indexReadable();
 
 export async function resolvePatientScope(actor: Actor, query: FeedQuery): Promise<string[] | undefined> {
   if (query.cohortId) return membersOf(actor.orgId, query.cohortId);
@@ -71,7 +75,7 @@ async function assertOwnPatients(orgId: string, patientIds: string[]): Promise<v
 async function membersOf(orgId: string, cohortId: string, now = Date.now()): Promise<string[]> {
   // Only while invalidations arrive: a change made meanwhile by another instance could be missed.
   const hot = hotWindows();
-  const held = hot.isLive() ? cache().cohorts.get(orgId) : undefined;
+  const held = trusted() ? cache().cohorts.get(orgId) : undefined;
   const fresh = held && held.expires > now && held.epoch === hot.epoch() ? held : undefined;
   const members = fresh?.members.get(cohortId);
   if (members) return members;
@@ -99,7 +103,7 @@ async function loadCohorts(orgId: string, onlyCohortId: string | null, now = Dat
     GROUP BY c.id`;
   const loaded = new Map(rows.map((r) => [r.id, r.members ?? []]));
   const { cohorts } = cache();
-  if (hot.isLive() && generation(orgId) === before && hot.epoch() === epoch) {
+  if (trusted() && generation(orgId) === before && hot.epoch() === epoch) {
     const held = onlyCohortId ? cohorts.get(orgId) : undefined;
     if (held?.epoch === epoch) for (const [id, members] of loaded) held.members.set(id, members);
     else if (!onlyCohortId) {

@@ -139,4 +139,9 @@ export interface LiveUpdate {
    * calendar of the organisation may show it): instances drop the organisation's cohort members.
    */
   cohort?: string;
+  /**
+   * Set by an instance that committed a change it could not write through (its cache breaker open): other
+   * instances stop trusting the index and replay the outbox, and calendars refetch.
+   */
+  unindexed?: true;
 }
