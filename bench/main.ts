@@ -650,7 +650,7 @@ async function mixedWorkload(dataset: Dataset, background: Record<string, number
   const feed = (name: string) => metricDelta(metricsBefore, metricsAfter, `${name}{method="GET",route="/api/events"}`);
   const readStatements = feed("cohort_http_pg_queries_total");
   const readsFromPostgres = feed("cohort_http_requests_reading_occurrences_total");
-  const backgroundStatements = metricDelta(metricsBefore, metricsAfter, 'cohort_pg_queries_total{context="background"}');
+  const backgroundStatements = metricDelta(metricsBefore, metricsAfter, 'cohort_pg_queries_total{context="other"}');
   if (readStatements === null) say("mixed: the read instance's metrics are unavailable: queries per read fall back to every statement of its role");
   say(`mixed: the reads sent ${readStatements ?? "?"} statements to Postgres (${readsFromPostgres ?? "?"} reads read occurrences); background work ${backgroundStatements ?? "?"}`);
   const hitRatio = mixed.reads ? round(1 - Math.min(readsFromPostgres ?? dataStatements, mixed.reads) / mixed.reads, 4) : null;

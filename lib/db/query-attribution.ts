@@ -4,11 +4,12 @@ import { requestContext, type RequestContext } from "@/lib/logger";
 import { recordPgQuery } from "@/lib/metrics/instruments";
 
 /**
- * Attributes every Postgres statement to the request that issued it, or to background work (audit
- * consumer, reminder worker, reconciler, horizon job: whatever runs outside `handle()`), so "Postgres
- * queries per read" counts what reads cost and nothing that merely shares their process. Counted where
- * the statement is issued (the caller's async context), not where the driver sends it: a statement
- * queued behind a busy pool is sent from another request's socket callback.
+ * Attributes every Postgres statement to the API request or server action that issued it, or to other
+ * work (audit consumer, reminder worker, reconciler, horizon job, page renders: whatever runs outside
+ * `handle()` and `observeAction()`'s request context), so "Postgres queries per read" counts what reads
+ * cost and nothing that merely shares their process. Counted where the statement is issued (the
+ * caller's async context), not where the driver sends it: a statement queued behind a busy pool is sent
+ * from another request's socket callback.
  */
 export interface QueryTally {
   queries: number;
@@ -27,7 +28,7 @@ export function requestQueryTally(context: RequestContext | undefined = requestC
 
 function note(text: string): void {
   const context = requestContext();
-  recordPgQuery(context ? "request" : "background");
+  recordPgQuery(context ? "request" : "other");
   if (!context) return;
   const tally = tallies.get(context) ?? { queries: 0, occurrenceQueries: 0 };
   tally.queries += 1;

@@ -73,7 +73,7 @@ function createInstruments() {
     }),
     pgQueries: new Counter({
       name: "cohort_pg_queries_total",
-      help: "Postgres statements issued, by whether a request (handled by handle()) or background work issued them",
+      help: "Postgres statements issued, by whether an API request or server action issued them (request) or not (other: background work, page renders)",
       labelNames: ["context"],
       registers: r,
     }),
@@ -160,7 +160,7 @@ export function recordRequest(method: string, route: string, status: number, sec
 }
 
 /** One Postgres statement issued (lib/db/query-attribution). */
-export function recordPgQuery(context: "request" | "background"): void {
+export function recordPgQuery(context: "request" | "other"): void {
   instruments().pgQueries.inc({ context });
 }
 
