@@ -5,7 +5,7 @@ import { watchSubscription } from "@/lib/reliability/subscription-watch";
 import { createSubscriber, type RedisClient } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { hotWindows } from "../hot-windows";
-import { forgetOrgCohorts } from "../patient-scope";
+import { forgetOrgPatientScope } from "../patient-scope";
 import type { LiveUpdate } from "../types";
 
 const globalForSubscriber = globalThis as unknown as { cohortInvalidations?: RedisClient };
@@ -45,7 +45,7 @@ export function startInvalidationListener(): void {
   subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
     try {
       const update = JSON.parse(message) as LiveUpdate;
-      if (update.patient === "archived") forgetOrgCohorts(orgOf(channel));
+      if (update.patient === "archived") forgetOrgPatientScope(orgOf(channel));
       else hot.invalidate(orgOf(channel), update.patientIds);
     } catch {
       // A message we cannot read could have concerned anything: start over.
