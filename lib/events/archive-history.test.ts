@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyCredentials } from "@/lib/auth/verify-credentials";
 import { closeDb, db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { patientFeedForToken } from "@/lib/ics/patient-feed";
+import { issueCalendarToken } from "@/lib/ics/tokens";
 import { setPatientArchived } from "@/lib/patients/admin-patients";
 import { cacheRedis, closeRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
@@ -149,5 +152,18 @@ describe("archiving a patient hides their future, never their history", () => {
     expect(await titles(query)).toEqual(sorted(["B+C group tomorrow", ...OTHERS_TOMORROW]));
     await setPatientArchived(org.admin.actor, b, false);
     expect(await titles(query)).toContain("B tomorrow");
+  });
+
+  it("the archived patient's own calendar: no sign-in and no ICS feed while archived; restored, the feed has the future again", async () => {
+    const b = org.patients[1]!;
+    const token = await issueCalendarToken(b.user.actor);
+    expect(await patientFeedForToken(token)).toContain("B next week");
+    await setPatientArchived(org.admin.actor, b.id, true);
+    await expect(patientFeedForToken(token)).rejects.toMatchObject({ code: "not_found" });
+    expect(await verifyCredentials(b.user.email, b.user.password)).toBeNull();
+    await setPatientArchived(org.admin.actor, b.id, false);
+    expect(await patientFeedForToken(token)).toContain("B next week");
+    // The login stays disabled until an admin enables it again (a separate decision).
+    expect(await verifyCredentials(b.user.email, b.user.password)).toBeNull();
   });
 });

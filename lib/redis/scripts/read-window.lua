@@ -27,12 +27,13 @@ for i = 8, 7 + 2 * cuts, 2 do
   local k = tonumber(ARGV[i]) + 1
   upto[k] = math.min(finish, tonumber(ARGV[i + 1]))
 end
-local archived, earliestCut = nil, nil
+local archived, earliestCut, latestCut = nil, nil, nil
 for i = 8 + 2 * cuts, #ARGV - 1, 2 do
   archived = archived or {}
   local cut = tonumber(ARGV[i + 1])
   archived[ARGV[i]] = cut
   if not earliestCut or cut < earliestCut then earliestCut = cut end
+  if not latestCut or cut > latestCut then latestCut = cut end
 end
 
 local missing = { 0, known and 1 or 0 }
@@ -76,8 +77,15 @@ if #KEYS == 2 and not archived then
     end
   end
   redis.call('EXPIRE', KEYS[2], ttl)
+elseif #KEYS == 2 and latestCut <= from then
+  -- The org set, every archiving before anything it reads (the usual case: a window of now or later):
+  -- a member is hidden when all of its patients are archived, whatever its start; no scores needed.
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], from, '(' .. finish)) do
+    if tonumber(string.sub(m, 1, 13)) > start and not hidden(m, latestCut) then out[#out + 1] = string.sub(m, 15) end
+  end
+  redis.call('EXPIRE', KEYS[2], ttl)
 elseif #KEYS == 2 then
-  -- The org set with archived patients: scores tell which members may be hidden.
+  -- The org set around an archiving: scores (starts) tell which members may be hidden.
   local reply = redis.call('ZRANGEBYSCORE', KEYS[2], from, '(' .. finish, 'WITHSCORES')
   for i = 1, #reply, 2 do
     local m = reply[i]
