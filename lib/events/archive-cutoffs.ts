@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { epochMs, type Fragment, type Sql } from "./occurrence-json";
 
 /**
  * When each archived patient of an organisation was archived (patient id → epoch ms of `archived_at`).
@@ -71,4 +72,13 @@ export function cutoffsBefore(cutoffs: ArchiveCutoffs, end: Date): ArchiveCutoff
   if (all) return cutoffs.size ? cutoffs : undefined;
   const before = [...cutoffs].filter(([, at]) => at < limit);
   return before.length ? new Map(before) : undefined;
+}
+
+/**
+ * The same rule for queries that read the patients table anyway (day sheets): whether occurrence `o`
+ * still shows, to the millisecond as the cut-offs above compare (epoch ms of the start and of archived_at).
+ */
+export function shownDespiteArchiving(sql: Sql): Fragment {
+  return sql`(cardinality(o.patient_ids) = 0 OR EXISTS (SELECT 1 FROM patients ap WHERE ap.id = ANY(o.patient_ids)
+    AND (ap.archived_at IS NULL OR ${epochMs(sql, sql`o.start_at`)} < ${epochMs(sql, sql`ap.archived_at`)})))`;
 }

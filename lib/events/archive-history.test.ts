@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyCredentials } from "@/lib/auth/verify-credentials";
 import { closeDb, db } from "@/lib/db/client";
+import { daySheets } from "@/lib/day-sheet/day-sheet";
 import { env } from "@/lib/env";
 import { patientFeedForToken } from "@/lib/ics/patient-feed";
 import { issueCalendarToken } from "@/lib/ics/tokens";
 import { setPatientArchived } from "@/lib/patients/admin-patients";
 import { cacheRedis, closeRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
+import { createTestResource } from "@/lib/testing/clinic-fixtures";
 import { createTestCohort, createTestEvent, createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
 import { archiveCutoffs } from "./archive-cutoffs";
+import { createEvent } from "./create-event";
 import type { FeedQuery } from "./feed-query";
 import { hotWindows } from "./hot-windows";
 import { indexDifferences } from "./index/compare-index";
@@ -165,5 +168,24 @@ describe("archiving a patient hides their future, never their history", () => {
     expect(await patientFeedForToken(token)).toContain("B next week");
     // The login stays disabled until an admin enables it again (a separate decision).
     expect(await verifyCredentials(b.user.email, b.user.password)).toBeNull();
+  });
+
+  it("day sheets follow the same rule: yesterday's appointment stays on the clinician's sheet, tomorrow's goes", async () => {
+    const clinic = await createTestOrganization({ patients: 1 });
+    const patient = clinic.patients[0]!.id;
+    const clinicianId = await createTestResource(clinic.id, "clinician", `Dr Archive ${clinic.tag}`);
+    const book = (title: string, hours: number) =>
+      createEvent(clinic.staff.actor, { title, start: at(hours).toISOString(), end: at(hours + 0.5).toISOString(), timeZone: clinic.timeZone, patientIds: [patient], clinicianId });
+    await book("Yesterday", -24);
+    await book("Tomorrow", 24);
+    const sheet = async (hours: number) => {
+      const date = at(hours).toLocaleDateString("en-CA", { timeZone: clinic.timeZone });
+      const { sheets } = await daySheets(clinic.staff.actor, { date, kind: "clinician", resourceId: clinicianId });
+      return sheets.flatMap((s) => s.appointments.map((a) => a.title));
+    };
+    await setPatientArchived(clinic.admin.actor, patient, true);
+    expect([await sheet(-24), await sheet(24)]).toEqual([["Yesterday"], []]);
+    await setPatientArchived(clinic.admin.actor, patient, false);
+    expect(await sheet(24)).toEqual(["Tomorrow"]);
   });
 });
