@@ -7,6 +7,7 @@ import { feedQueryFromSearchParams } from "./feed-query";
 import { hotWindows } from "./hot-windows";
 import { startInvalidationListener, stopInvalidationListener } from "./index/live-subscriber";
 import { syncEvent } from "./index/sync-event";
+import { indexReadable } from "@/lib/reliability/index-recovery";
 import { listOccurrencesJson } from "./list-occurrences";
 
 const TZ = "America/New_York";
@@ -24,7 +25,8 @@ const waitFor = async (check: () => Promise<boolean>) => {
 beforeAll(async () => {
   org = await createTestOrganization({ patients: 2 });
   startInvalidationListener();
-  await waitFor(async () => hotWindows().isLive());
+  // Reads use the cache once the live channel's heartbeat has answered.
+  await waitFor(async () => hotWindows().isLive() && indexReadable());
 });
 afterAll(async () => {
   await stopInvalidationListener();

@@ -1,0 +1,120 @@
+import Redis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePorts, startRedisServer } from "@/scripts/lib/redis-servers.mjs";
+import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
+import type { TestOrganization } from "@/lib/testing/test-organization";
+import type { LiveUpdate } from "../types";
+
+/**
+ * A write committed while its instance's cache breaker is open (Redis back, the breaker not yet probed)
+ * is not written through. It is announced past the breaker, and an instance that hears the announcement
+ * replays the outbox before it serves the index or its hot windows again. Against a redis-server of this
+ * test's own (it is frozen once); Postgres is the suite's.
+ */
+type Server = Awaited<ReturnType<typeof startRedisServer>>;
+let server: Server;
+let listener: Redis;
+let org: TestOrganization;
+const [port] = await freePorts(1, extraPortRange(), "TEST_EXTRA_PORTS");
+const TZ = "America/New_York";
+const QUERY = "start=2034-03-05T00:00:00&end=2034-03-12T00:00:00&timeZone=America/New_York";
+
+beforeAll(async () => {
+  server = await startRedisServer({ dir: faultDataDir(`announce-${process.pid}`), port: port!, name: "announcement test redis" });
+  overrideEnv({
+    REDIS_URL: server.url,
+    SESSION_REDIS_URL: server.url,
+    REDIS_CLUSTER_NODES: undefined,
+    REDIS_COMMAND_TIMEOUT_MS: "200",
+    REDIS_BREAKER_FAILURES: "1",
+    // Long enough that the breaker stays open for the whole test once it has opened.
+    REDIS_BREAKER_PROBE_MS: "60000",
+    LOG_LEVEL: "silent",
+  });
+  const { createTestOrganization } = await import("@/lib/testing/test-organization");
+  org = await createTestOrganization({ patients: 1 });
+  listener = new Redis(server.url);
+});
+
+afterAll(async () => {
+  server?.resume();
+  await listener?.quit();
+  const { stopInvalidationListener } = await import("./live-subscriber");
+  await stopInvalidationListener();
+  const { closeRedis } = await import("@/lib/redis/client");
+  await closeRedis();
+  const { closeDb } = await import("@/lib/db/client");
+  await closeDb();
+  await server?.stop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(check: () => Promise<boolean> | boolean, what: string) {
+  for (let waited = 0; !(await check()); waited += 20) {
+    if (waited > 15_000) throw new Error(`${what} did not happen within 15 s`);
+    await sleep(20);
+  }
+}
+
+async function read(): Promise<string> {
+  const { listOccurrencesJson } = await import("../list-occurrences");
+  const { feedQueryFromSearchParams } = await import("../feed-query");
+  return (await listOccurrencesJson(org.staff.actor, feedQueryFromSearchParams(new URLSearchParams(QUERY)))).toString();
+}
+
+const appointment = (title: string, day: string) => ({
+  title,
+  start: `2034-03-${day}T09:00:00-05:00`,
+  end: `2034-03-${day}T09:30:00-05:00`,
+  timeZone: TZ,
+  patientIds: [org.patients[0]!.id],
+});
+
+describe("writes that could not be written through", () => {
+  it("are replayed by an instance that hears of them before it reads its cache again", async () => {
+    const { startInvalidationListener } = await import("./live-subscriber");
+    const { indexDifferences } = await import("./compare-index");
+    const { indexReadable, startIndexRecovery } = await import("@/lib/reliability/index-recovery");
+    const { createEvent } = await import("../create-event");
+    const { db } = await import("@/lib/db/client");
+    const { keys } = await import("@/lib/redis/keys");
+    startInvalidationListener();
+    startIndexRecovery();
+    await until(() => indexReadable(), "the index becoming readable");
+
+    const event = await createEvent(org.staff.actor, appointment("Before", "06"));
+    expect(await read()).toContain("Before");
+    // Another instance commits a change without writing it through (its breaker is open): Postgres and
+    // the outbox have it, the index and this instance's hot windows do not.
+    await db().$sql`UPDATE events SET title = 'After', revision = revision + 1 WHERE id = ${event.id}`;
+    await db().$sql`UPDATE occurrences SET title = 'After' WHERE event_id = ${event.id}`;
+    await db().$sql`INSERT INTO index_outbox (org_id, event_id, version) SELECT org_id, id, revision FROM events WHERE id = ${event.id}`;
+    expect(await read(), "served from the cache before the announcement").toContain("Before");
+
+    const announcement: LiveUpdate = { eventId: event.id, version: 0, deleted: false, patientIds: [], unindexed: true };
+    await listener.publish(keys.liveChannel(org.id), JSON.stringify(announcement));
+    await until(async () => (await read()).includes("After"), "the change being served");
+    await until(() => indexReadable(), "the index becoming readable again");
+    expect(await read()).not.toContain("Before");
+    expect(await indexDifferences(org.id)).toEqual([]);
+  });
+
+  it("are announced by a writer whose breaker is open while Redis answers", async () => {
+    const { cacheRedis, redisBreakers } = await import("@/lib/redis/client");
+    const { createEvent } = await import("../create-event");
+    const { keys } = await import("@/lib/redis/keys");
+    const heard: LiveUpdate[] = [];
+    listener.on("message", (_channel: string, message: string) => heard.push(JSON.parse(message) as LiveUpdate));
+    await listener.subscribe(keys.liveChannel(org.id));
+
+    server.pause();
+    await expect(cacheRedis().get("announce-test")).rejects.toThrow();
+    server.resume();
+    expect(redisBreakers().cache?.state, "the writer's breaker").toBe("open");
+
+    const event = await createEvent(org.staff.actor, appointment("Unindexed", "07"));
+    await until(() => heard.some((u) => u.eventId === event.id), "the announcement arriving");
+    expect(heard.find((u) => u.eventId === event.id)).toMatchObject({ unindexed: true });
+    expect(redisBreakers().cache?.state, "still open when it arrived").toBe("open");
+  });
+});
