@@ -8,8 +8,10 @@ import { issueCalendarToken } from "@/lib/ics/tokens";
 import { setPatientArchived } from "@/lib/patients/admin-patients";
 import { cacheRedis, closeRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
+import { indexReadable } from "@/lib/reliability/index-recovery";
 import { createTestResource } from "@/lib/testing/clinic-fixtures";
 import { createTestCohort, createTestEvent, createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
+import { waitFor } from "@/lib/testing/wait-for";
 import { archiveCutoffs } from "./archive-cutoffs";
 import { createEvent } from "./create-event";
 import type { FeedQuery } from "./feed-query";
@@ -34,18 +36,11 @@ let cohortId: string;
 let t0: number;
 const at = (hours: number) => new Date(t0 + hours * HOUR);
 
-const waitFor = async (check: () => Promise<boolean>) => {
-  for (let i = 0; i < 200; i += 1) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("condition not reached within 2 s");
-};
-
 beforeAll(async () => {
   org = await createTestOrganization({ patients: 3 });
   startInvalidationListener();
-  await waitFor(async () => hotWindows().isLive());
+  // Reads use the cache tiers once the live channel's heartbeat has answered.
+  await waitFor(() => hotWindows().isLive() && indexReadable(), 2000);
   // Whole minutes, as appointments are; every time below is relative to this.
   t0 = Math.floor(Date.now() / 60_000) * 60_000;
   const [a, b, c] = org.patients.map((p) => p.id);
@@ -151,7 +146,7 @@ describe("archiving a patient hides their future, never their history", () => {
     const update: LiveUpdate = { eventId: "", version: 0, deleted: false, patientIds: [b], patient: "archived" };
     await cacheRedis().publish(keys.liveChannel(org.id), JSON.stringify(update));
     const read = async () => (await listOccurrencesJson(org.staff.actor, query)).toString();
-    await waitFor(async () => !(await read()).includes("B tomorrow"));
+    await waitFor(async () => !(await read()).includes("B tomorrow"), 2000);
     expect(await titles(query)).toEqual(sorted(["B+C group tomorrow", ...OTHERS_TOMORROW]));
     await setPatientArchived(org.admin.actor, b, false);
     expect(await titles(query)).toContain("B tomorrow");
