@@ -117,6 +117,8 @@ describe("archiving a patient hides their future, never their history", () => {
 
     // The cohort {A, B}: B's history and A's future; B+C's group session had only B from this cohort.
     expect(await titles(week({ cohortId }))).toEqual(sorted([...PAST, ...OTHERS_TOMORROW]));
+    // A window wholly after the archiving: B's set is not read at all (nor rebuilt).
+    expect(await titles(week({ cohortId, start: new Date(t0 + 12 * HOUR) }))).toEqual(OTHERS_TOMORROW);
     expect(await titles(orgDay(-1))).toEqual(["B yesterday"]);
     expect(await titles(orgDay(-7))).toEqual(["B weekly"]);
     // The organisation: C still meets in the B+C group session; B's own future is gone.
