@@ -1,41 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts, startRedisServer } from "@/scripts/lib/redis-servers.mjs";
-import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
+import { startOwnRedis, stopOwnRedis, until, type OwnRedis } from "@/lib/testing/own-redis";
 
 /**
  * The cache client's breaker against a real redis-server of this test's own: frozen (commands hang),
  * then stopped (connection refused), then back. Bounded waits only; nothing timed is asserted.
  */
-type Server = Awaited<ReturnType<typeof startRedisServer>>;
-let server: Server;
-const [port] = await freePorts(1, extraPortRange(), "TEST_EXTRA_PORTS");
+let server: OwnRedis;
 
 beforeAll(async () => {
-  server = await startRedisServer({ dir: faultDataDir(`breaker-${process.pid}`), port: port!, name: "breaker test redis" });
-  overrideEnv({
-    REDIS_URL: server.url,
-    SESSION_REDIS_URL: server.url,
-    REDIS_CLUSTER_NODES: undefined,
-    REDIS_COMMAND_TIMEOUT_MS: "200",
-    REDIS_BREAKER_FAILURES: "3",
-    REDIS_BREAKER_PROBE_MS: "50",
-    LOG_LEVEL: "silent",
-  });
+  server = await startOwnRedis("breaker", { REDIS_COMMAND_TIMEOUT_MS: "200", REDIS_BREAKER_FAILURES: "3", REDIS_BREAKER_PROBE_MS: "50" });
 });
-
-afterAll(async () => {
-  const { closeRedis } = await import("./client");
-  await closeRedis();
-  await server?.stop();
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(check: () => boolean, what: string) {
-  for (let waited = 0; !check(); waited += 20) {
-    if (waited > 15_000) throw new Error(`${what} did not happen within 15 s`);
-    await sleep(20);
-  }
-}
+afterAll(() => stopOwnRedis(server));
 
 describe("Redis circuit breaker", () => {
   it("keeps the reminder broker's failures off the breaker that guards sessions", async () => {

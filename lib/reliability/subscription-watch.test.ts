@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts, startRedisServer } from "@/scripts/lib/redis-servers.mjs";
-import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
+import { startOwnRedis, stopOwnRedis, until, type OwnRedis } from "@/lib/testing/own-redis";
 
 /**
  * The live channel's heartbeat against a real redis-server of this test's own, frozen with SIGSTOP: a
@@ -9,39 +8,12 @@ import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fau
  * another instance would acknowledge a write without indexing it), this instance reads nothing from the
  * index or its hot windows, and it reads from them again only after the outbox has been replayed.
  */
-type Server = Awaited<ReturnType<typeof startRedisServer>>;
-let server: Server;
-const [port] = await freePorts(1, extraPortRange(), "TEST_EXTRA_PORTS");
+let server: OwnRedis;
 
 beforeAll(async () => {
-  server = await startRedisServer({ dir: faultDataDir(`watch-${process.pid}`), port: port!, name: "heartbeat test redis" });
-  overrideEnv({
-    REDIS_URL: server.url,
-    REDIS_CLUSTER_NODES: undefined,
-    REDIS_COMMAND_TIMEOUT_MS: "200",
-    REDIS_BREAKER_FAILURES: "1000",
-    LOG_LEVEL: "silent",
-  });
+  server = await startOwnRedis("heartbeat", { REDIS_COMMAND_TIMEOUT_MS: "200", REDIS_BREAKER_FAILURES: "1000" });
 });
-
-afterAll(async () => {
-  const { stopInvalidationListener } = await import("@/lib/events/index/live-subscriber");
-  await stopInvalidationListener();
-  const { closeRedis } = await import("@/lib/redis/client");
-  await closeRedis();
-  const { closeDb } = await import("@/lib/db/client");
-  await closeDb();
-  server?.resume();
-  await server?.stop();
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(check: () => boolean, what: string) {
-  for (let waited = 0; !check(); waited += 10) {
-    if (waited > 15_000) throw new Error(`${what} did not happen within 15 s`);
-    await sleep(10);
-  }
-}
+afterAll(() => stopOwnRedis(server));
 
 describe("live channel heartbeat", () => {
   it("takes reads off the index before a command to a frozen server can time out, and back after the replay", async () => {

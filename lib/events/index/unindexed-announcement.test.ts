@@ -1,7 +1,6 @@
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts, startRedisServer } from "@/scripts/lib/redis-servers.mjs";
-import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
+import { startOwnRedis, stopOwnRedis, until, type OwnRedis } from "@/lib/testing/own-redis";
 import type { TestOrganization } from "@/lib/testing/test-organization";
 import type { LiveUpdate } from "../types";
 
@@ -11,25 +10,18 @@ import type { LiveUpdate } from "../types";
  * replays the outbox before it serves the index or its hot windows again. Against a redis-server of this
  * test's own (it is frozen once); Postgres is the suite's.
  */
-type Server = Awaited<ReturnType<typeof startRedisServer>>;
-let server: Server;
+let server: OwnRedis;
 let listener: Redis;
 let org: TestOrganization;
-const [port] = await freePorts(1, extraPortRange(), "TEST_EXTRA_PORTS");
 const TZ = "America/New_York";
 const QUERY = "start=2034-03-05T00:00:00&end=2034-03-12T00:00:00&timeZone=America/New_York";
 
 beforeAll(async () => {
-  server = await startRedisServer({ dir: faultDataDir(`announce-${process.pid}`), port: port!, name: "announcement test redis" });
-  overrideEnv({
-    REDIS_URL: server.url,
-    SESSION_REDIS_URL: server.url,
-    REDIS_CLUSTER_NODES: undefined,
+  server = await startOwnRedis("announcement", {
     REDIS_COMMAND_TIMEOUT_MS: "200",
     REDIS_BREAKER_FAILURES: "1",
     // Long enough that the breaker stays open for the whole test once it has opened.
     REDIS_BREAKER_PROBE_MS: "60000",
-    LOG_LEVEL: "silent",
   });
   const { createTestOrganization } = await import("@/lib/testing/test-organization");
   org = await createTestOrganization({ patients: 1 });
@@ -37,24 +29,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  server?.resume();
   await listener?.quit();
-  const { stopInvalidationListener } = await import("./live-subscriber");
-  await stopInvalidationListener();
-  const { closeRedis } = await import("@/lib/redis/client");
-  await closeRedis();
-  const { closeDb } = await import("@/lib/db/client");
-  await closeDb();
-  await server?.stop();
+  await stopOwnRedis(server);
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(check: () => Promise<boolean> | boolean, what: string) {
-  for (let waited = 0; !(await check()); waited += 20) {
-    if (waited > 15_000) throw new Error(`${what} did not happen within 15 s`);
-    await sleep(20);
-  }
-}
 
 async function read(): Promise<string> {
   const { listOccurrencesJson } = await import("../list-occurrences");
