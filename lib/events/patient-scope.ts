@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import type { FeedQuery } from "./feed-query";
 import { indexReadable } from "@/lib/reliability/index-recovery";
+import { archiveCutoffs, cutoffsBefore, cutoffsOf, forgetArchiveCutoffs, type ArchiveCutoffs } from "./archive-cutoffs";
 import { hotWindows } from "./hot-windows";
 
 /**
@@ -15,12 +16,11 @@ import { hotWindows } from "./hot-windows";
  *   deleted), so a confirmed id stays confirmed. The first check in an organisation loads all its ids at
  *   once; an id not among them (a patient created since, or a foreign id) is looked up on its own.
  * - Cohort members change. An organisation's cohorts are loaded together and kept while this process
- *   receives invalidations on the live channel (the hot windows' subscription): every change of members,
- *   every deleted cohort and every archived or restored patient is published there (lib/cohorts,
- *   lib/patients) and drops the organisation's cohorts here. While the subscription is down or its
- *   heartbeat late they are not trusted (read from Postgres each time). A generation per organisation
- *   keeps a load that raced with an invalidation from being stored; COHORT_TTL_MS bounds the damage of
- *   a lost publish.
+ *   receives invalidations on the live channel (the hot windows' subscription): every change of members
+ *   and every deleted cohort is published there (lib/cohorts) and drops the organisation's cohorts here.
+ *   While the subscription is down or its heartbeat late they are not trusted (read from Postgres each
+ *   time). A generation per organisation keeps a load that raced with an invalidation from being
+ *   stored; COHORT_TTL_MS bounds the damage of a lost publish.
  */
 export const COHORT_TTL_MS = 10 * 60_000;
 const MAX_ORGS = 1000;
@@ -44,13 +44,28 @@ const generation = (orgId: string) => cache().generations.get(orgId) ?? 0;
 /** Invalidations are arriving: the subscription is up and its heartbeat fresh (the hot windows' lease). */
 const trusted = () => hotWindows().isLive() && indexReadable();
 
-export async function resolvePatientScope(actor: Actor, query: FeedQuery): Promise<string[] | undefined> {
-  if (query.cohortId) return membersOf(actor.orgId, query.cohortId);
+export interface PatientScope {
+  /** Undefined: the whole organisation. */
+  patientIds?: string[];
+  /** Archived patients whose future occurrences the view leaves out (archive-cutoffs.ts). */
+  archived?: ArchiveCutoffs;
+}
+
+/**
+ * Cohort and organisation views leave out archived patients' future occurrences. An explicit selection
+ * of patients does not: asking for a patient by id is a deliberate look at them (as their record's
+ * upcoming appointments are), and the pickers that build selections no longer offer archived patients.
+ */
+export async function resolvePatientScope(actor: Actor, query: FeedQuery): Promise<PatientScope> {
   if (query.patientIds) {
     await assertOwnPatients(actor.orgId, query.patientIds);
-    return query.patientIds;
+    return { patientIds: query.patientIds };
   }
-  return undefined;
+  const [patientIds, cutoffs] = await Promise.all([
+    query.cohortId ? membersOf(actor.orgId, query.cohortId) : undefined,
+    archiveCutoffs(actor.orgId),
+  ]);
+  return { patientIds, archived: patientIds ? cutoffsOf(cutoffs, patientIds) : cutoffsBefore(cutoffs, query.end) };
 }
 
 async function assertOwnPatients(orgId: string, patientIds: string[]): Promise<void> {
@@ -94,11 +109,10 @@ async function loadCohorts(orgId: string, onlyCohortId: string | null, now = Dat
   const before = generation(orgId);
   const epoch = hot.epoch();
   const rows = await db().$sql<{ id: string; members: string[] | null }[]>`
-    SELECT c.id, array_agg(p.id) FILTER (WHERE p.id IS NOT NULL) AS members
+    SELECT c.id, array_agg(m.patient_id) FILTER (WHERE m.patient_id IS NOT NULL) AS members
     FROM cohorts c
+    -- Archived members too: their history stays on the cohort's calendar (the caller cuts their future).
     LEFT JOIN cohort_members m ON m.cohort_id = c.id
-    -- Archived patients leave their cohorts' views (they stay members, should they come back).
-    LEFT JOIN patients p ON p.id = m.patient_id AND p.archived_at IS NULL
     WHERE c.org_id = ${orgId} AND (${onlyCohortId}::uuid IS NULL OR c.id = ${onlyCohortId}::uuid)
     GROUP BY c.id`;
   const loaded = new Map(rows.map((r) => [r.id, r.members ?? []]));
@@ -115,8 +129,7 @@ async function loadCohorts(orgId: string, onlyCohortId: string | null, now = Dat
 }
 
 /**
- * Call after a cohort's members changed or it was deleted (lib/cohorts), or a patient of the
- * organisation was archived or restored (cohort views leave archived patients out): every cohort of the
+ * Call after a cohort's members changed or it was deleted (lib/cohorts): every cohort of the
  * organisation, and every hot window, answers anew. Other instances do the same when the change arrives
  * on the live channel (lib/events/index/live-subscriber.ts).
  */
@@ -125,4 +138,14 @@ export function forgetOrgCohorts(orgId: string): void {
   generations.set(orgId, generation(orgId) + 1);
   cohorts.delete(orgId);
   hotWindows().invalidateOrg(orgId);
+}
+
+/**
+ * Call after a patient of the organisation was archived or restored (cohort and organisation views
+ * leave archived patients' future out): every view of the organisation answers anew. Other instances
+ * do the same when the patient change arrives on the live channel (lib/events/index/live-subscriber.ts).
+ */
+export function forgetOrgPatientScope(orgId: string): void {
+  forgetArchiveCutoffs(orgId);
+  forgetOrgCohorts(orgId);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOwnRedis, stopOwnRedis, until, type OwnRedis } from "@/lib/testing/own-redis";
+import { startOwnRedis, stopOwnRedis, type OwnRedis } from "@/lib/testing/own-redis";
+import { waitFor } from "@/lib/testing/wait-for";
 
 /**
  * The live channel's heartbeat against a real redis-server of this test's own, frozen with SIGSTOP: a
@@ -23,7 +24,7 @@ describe("live channel heartbeat", () => {
     const { cacheRedis } = await import("@/lib/redis/client");
     startInvalidationListener();
     startIndexRecovery();
-    await until(() => indexReadable() && hotWindows().isLive(), "the index becoming readable");
+    await waitFor(() => indexReadable() && hotWindows().isLive(), 15_000, "the index becoming readable");
     const recoveries = indexRecoveryStats().runs;
 
     for (let freeze = 0; freeze < 3; freeze += 1) {
@@ -34,7 +35,7 @@ describe("live channel heartbeat", () => {
       expect(hotWindows().get("any"), `freeze ${freeze}: hot windows served`).toBeUndefined();
 
       server.resume();
-      await until(() => indexReadable(), `the index becoming readable after freeze ${freeze}`);
+      await waitFor(() => indexReadable(), 15_000, `the index becoming readable after freeze ${freeze}`);
       expect(indexRecoveryStats().runs, `freeze ${freeze}: outbox replays`).toBe(recoveries + freeze + 1);
       expect(hotWindows().isLive()).toBe(true);
     }

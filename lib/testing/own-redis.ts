@@ -26,11 +26,3 @@ export async function stopOwnRedis(server: OwnRedis | undefined): Promise<void> 
   await closeDb();
   await server?.stop();
 }
-
-/** Waits until `check` holds, polling; fails after `limitMs` (a bound, not a measurement). */
-export async function until(check: () => Promise<boolean> | boolean, what: string, limitMs = 15_000): Promise<void> {
-  for (let waited = 0; !(await check()); waited += 20) {
-    if (waited > limitMs) throw new Error(`${what} did not happen within ${limitMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

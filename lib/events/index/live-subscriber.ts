@@ -5,7 +5,7 @@ import { watchSubscription, type SubscriptionWatch } from "@/lib/reliability/sub
 import { createSubscriber, type RedisClient } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { hotWindows } from "../hot-windows";
-import { forgetOrgCohorts } from "../patient-scope";
+import { forgetOrgCohorts, forgetOrgPatientScope } from "../patient-scope";
 import type { LiveUpdate } from "../types";
 
 const globalForSubscriber = globalThis as unknown as { cohortInvalidations?: { subscriber: RedisClient; watch: SubscriptionWatch } };
@@ -50,7 +50,8 @@ export function startInvalidationListener(): void {
         hot.invalidateOrg(orgOf(channel));
         markIndexSuspect("another instance committed a change it could not write through");
         recoverIndex();
-      } else if (update.patient === "archived" || update.cohort) forgetOrgCohorts(orgOf(channel));
+      } else if (update.patient === "archived") forgetOrgPatientScope(orgOf(channel));
+      else if (update.cohort) forgetOrgCohorts(orgOf(channel));
       else hot.invalidate(orgOf(channel), update.patientIds);
     } catch {
       // A message we cannot read could have concerned anything: start over.

@@ -5,6 +5,7 @@ import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl, units } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
 import { recordCacheRead } from "@/lib/metrics/instruments"; // ops metrics
+import type { ArchiveCutoffs } from "../archive-cutoffs";
 import { hydrateUnits, primeLookback, type MissingUnit } from "./hydrate";
 
 const UNKNOWN_LOOKBACK_MS = MAX_OCCURRENCE_DAYS * 86_400_000;
@@ -16,6 +17,12 @@ export interface IndexScope {
   patientIds?: string[];
   /** A patient's own feed: members that do not name this patient are dropped, whatever a set holds. */
   ownPatientId?: string;
+  /**
+   * Archived patients whose future the view leaves out (lib/events/archive-cutoffs.ts): with patientIds,
+   * their sets are read only up to their cut-off; for the organisation, occurrences all of whose
+   * patients are archived at or before their start are dropped.
+   */
+  archived?: ArchiveCutoffs;
 }
 
 /**
@@ -31,6 +38,7 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
     : [keys.orgEvents(scope.orgId)];
   const unitMs = scope.patientIds ? units.patientMs : units.orgMs;
   const kind = scope.ownPatientId ? "own" : scope.patientIds ? "patients" : "org"; // ops metrics
+  const archivedArgs = archiveArgs(scope);
 
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const reply = (await redis.readWindowBuffer(
@@ -42,7 +50,8 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
       unitMs,
       UNKNOWN_LOOKBACK_MS,
       ttl.indexSetSeconds(),
-      ...(scope.ownPatientId ? [scope.ownPatientId] : []),
+      scope.ownPatientId ?? "",
+      ...archivedArgs,
     )) as [number, ...(Buffer | number)[]];
     if (reply[0] === 1) {
       recordCacheRead(kind, attempt === 0 ? "hit" : "miss"); // ops metrics
@@ -63,4 +72,16 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
   }
   recordCacheRead(kind, "fallback"); // ops metrics
   return null;
+}
+
+/** read-window.lua's archive arguments: (set number, cut-off) pairs for patient sets, else (patient, cut-off) pairs. */
+function archiveArgs(scope: IndexScope): (string | number)[] {
+  const archived = scope.archived;
+  if (!archived?.size) return [0];
+  if (!scope.patientIds) return [0, ...[...archived].flat()];
+  const pairs = scope.patientIds.flatMap((id, i) => {
+    const at = archived.get(id);
+    return at === undefined ? [] : [i + 1, at];
+  });
+  return [pairs.length / 2, ...pairs];
 }

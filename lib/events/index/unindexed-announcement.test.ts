@@ -1,6 +1,7 @@
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOwnRedis, stopOwnRedis, until, type OwnRedis } from "@/lib/testing/own-redis";
+import { startOwnRedis, stopOwnRedis, type OwnRedis } from "@/lib/testing/own-redis";
+import { waitFor } from "@/lib/testing/wait-for";
 import type { TestOrganization } from "@/lib/testing/test-organization";
 import type { LiveUpdate } from "../types";
 
@@ -57,7 +58,7 @@ describe("writes that could not be written through", () => {
     const { keys } = await import("@/lib/redis/keys");
     startInvalidationListener();
     startIndexRecovery();
-    await until(() => indexReadable(), "the index becoming readable");
+    await waitFor(() => indexReadable(), 15_000, "the index becoming readable");
 
     const event = await createEvent(org.staff.actor, appointment("Before", "06"));
     expect(await read()).toContain("Before");
@@ -70,8 +71,8 @@ describe("writes that could not be written through", () => {
 
     const announcement: LiveUpdate = { eventId: event.id, version: 0, deleted: false, patientIds: [], unindexed: true };
     await listener.publish(keys.liveChannel(org.id), JSON.stringify(announcement));
-    await until(async () => (await read()).includes("After"), "the change being served");
-    await until(() => indexReadable(), "the index becoming readable again");
+    await waitFor(async () => (await read()).includes("After"), 15_000, "the change being served");
+    await waitFor(() => indexReadable(), 15_000, "the index becoming readable again");
     expect(await read()).not.toContain("Before");
     expect(await indexDifferences(org.id)).toEqual([]);
   });
@@ -90,7 +91,7 @@ describe("writes that could not be written through", () => {
     expect(redisBreakers().cache?.state, "the writer's breaker").toBe("open");
 
     const event = await createEvent(org.staff.actor, appointment("Unindexed", "07"));
-    await until(() => heard.some((u) => u.eventId === event.id), "the announcement arriving");
+    await waitFor(() => heard.some((u) => u.eventId === event.id), 15_000, "the announcement arriving");
     expect(heard.find((u) => u.eventId === event.id)).toMatchObject({ unindexed: true });
     expect(redisBreakers().cache?.state, "still open when it arrived").toBe("open");
   });
