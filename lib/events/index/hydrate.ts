@@ -6,7 +6,8 @@ import { withScripts } from "@/lib/redis/scripts";
 import { recordLockWait, recordRehydration } from "@/lib/metrics/instruments"; // ops metrics
 import { withDeadline } from "@/lib/reliability/deadline";
 import { freshReader } from "@/lib/reliability/fresh-read";
-import { epochMs, occurrenceJson, type Sql } from "../occurrence-json";
+import { epochMs, type Sql } from "../occurrence-json";
+import { eventRef, indexMember, isFull, refToEventId, templateJoin } from "./members";
 
 export interface MissingUnit {
   setKey: string;
@@ -23,7 +24,11 @@ interface UnitRow {
   patient_id: string | null;
   start_ms: string;
   member: string;
+  ref: string;
+  template: string;
 }
+
+type FillPipeline = { hydrateUnit: (...args: unknown[]) => unknown };
 
 /**
  * Rebuilds missing units of index sets from Postgres. Each unit has a lock: its holder reads Postgres
@@ -50,14 +55,18 @@ export async function hydrateUnits(
       // Bounded: a Postgres that hangs must not hold the request (or the lock) for longer.
       const found = await withDeadline(readMine(orgId, unitMs, mine));
       if (found) {
-        const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & { hydrateUnit: (...args: unknown[]) => unknown };
+        const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & FillPipeline;
         for (const unit of mine) {
           const from = unit.unit * unitMs;
-          const pairs = found.rows
+          const rows = found.rows
             .filter((r) => (unit.patientId ? r.patient_id === unit.patientId : true))
-            .filter((r) => Number(r.start_ms) >= from && Number(r.start_ms) < from + unitMs)
-            .flatMap((r) => [r.start_ms, r.member]);
-          fill.hydrateUnit(3, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), watermark, `~${unit.unit}`, ttl.indexSetSeconds(), found.maxMs, ...pairs);
+            .filter((r) => Number(r.start_ms) >= from && Number(r.start_ms) < from + unitMs);
+          const templates = new Map(rows.filter((r) => !isFull(r.member)).map((r) => [r.ref, r.template]));
+          fill.hydrateUnit(
+            4, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), keys.orgTemplates(orgId),
+            watermark, `~${unit.unit}`, ttl.indexSetSeconds(), found.maxMs,
+            templates.size, ...[...templates].flat(), ...rows.flatMap((r) => [r.start_ms, r.member]),
+          );
         }
         const filled = replies(await fill.exec()).filter((value) => value === 1).length;
         recordRehydration(kind, "filled", filled); // ops metrics
@@ -82,6 +91,28 @@ export async function hydrateUnits(
     }
   }
   if (theirs.length > 0) recordLockWait(kind, "timeout", (performance.now() - waitStarted) / 1000); // ops metrics
+}
+
+/**
+ * Restores evicted templates (the sets still name them). No lock: it is one small read per event, and
+ * the watermark keeps a fill from storing a template older than a write-through. Events Postgres does
+ * not have (a member the sets should not hold) stay missing: the read then answers from Postgres.
+ */
+export async function hydrateTemplates(orgId: string, refs: string[]): Promise<void> {
+  const watermark = await readWatermark(orgId);
+  const sql = (await freshReader()).$sql;
+  const found = await withDeadline(sql<{ ref: string; template: string; pending: boolean }[]>`
+    SELECT ${eventRef(sql, sql`o.event_id`)} AS ref, t.template,
+           EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending
+    FROM organizations org
+    JOIN LATERAL (SELECT e.id AS event_id FROM events e WHERE e.org_id = org.id AND e.id = ANY(${refs.map(refToEventId)}::uuid[])) o ON true
+    ${templateJoin(sql, sql`org.time_zone`)}
+    WHERE org.id = ${orgId} AND t.template IS NOT NULL`);
+  if (found.length === 0 || found[0]!.pending) return;
+  await withScripts(cacheRedis()).hydrateUnit(
+    4, keys.orgEvents(orgId), keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), keys.orgTemplates(orgId),
+    watermark, "", ttl.indexSetSeconds(), 0, found.length, ...found.flatMap((r) => [r.ref, r.template]),
+  );
 }
 
 /** The rows of the units this request rebuilds; null while the organisation has changes not yet written through. */
@@ -133,17 +164,19 @@ export async function primeLookback(orgId: string): Promise<void> {
 async function readUnits(sql: Sql, orgId: string, timeZone: string, unitMs: number, units: MissingUnit[]): Promise<UnitRow[]> {
   const from = new Date(Math.min(...units.map((u) => u.unit)) * unitMs).toISOString();
   const to = new Date((Math.max(...units.map((u) => u.unit)) + 1) * unitMs).toISOString();
-  const member = sql`lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, timeZone)}`;
+  const columns = sql`${epochMs(sql, sql`o.start_at`)}::text AS start_ms, ${indexMember(sql, timeZone)} AS member,
+    ${eventRef(sql, sql`o.event_id`)} AS ref, t.template`;
   const patientIds = [...new Set(units.flatMap((u) => (u.patientId ? [u.patientId] : [])))];
   if (patientIds.length === 0) {
     return sql<UnitRow[]>`
-      SELECT NULL AS patient_id, ${epochMs(sql, sql`o.start_at`)}::text AS start_ms, ${member} AS member
-      FROM occurrences o WHERE o.org_id = ${orgId} AND o.start_at >= ${from} AND o.start_at < ${to}`;
+      SELECT NULL AS patient_id, ${columns}
+      FROM occurrences o ${templateJoin(sql, timeZone)} WHERE o.org_id = ${orgId} AND o.start_at >= ${from} AND o.start_at < ${to}`;
   }
   return sql<UnitRow[]>`
-    SELECT op.patient_id, ${epochMs(sql, sql`o.start_at`)}::text AS start_ms, ${member} AS member
+    SELECT op.patient_id, ${columns}
     FROM occurrence_patients op
     JOIN occurrences o ON o.event_id = op.event_id AND o.original_start = op.original_start
+    ${templateJoin(sql, timeZone)}
     WHERE op.patient_id = ANY(${patientIds}::uuid[]) AND op.start_at >= ${from} AND op.start_at < ${to}
       AND o.org_id = ${orgId}`;
 }

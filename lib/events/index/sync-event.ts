@@ -7,7 +7,8 @@ import { withScripts } from "@/lib/redis/scripts";
 import { recordWriteThrough } from "@/lib/metrics/instruments"; // ops metrics
 import { hotWindows } from "../hot-windows";
 import type { LiveUpdate } from "../types";
-import { epochMs, occurrenceJson } from "../occurrence-json";
+import { epochMs } from "../occurrence-json";
+import { indexMember, refOf, templateJoin } from "./members";
 
 /**
  * Brings the Redis index of one event up to what Postgres holds now, then clears the event's outbox
@@ -18,15 +19,17 @@ import { epochMs, occurrenceJson } from "../occurrence-json";
 export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpdate | null> {
   const sql = db().$sql;
   // One statement, one snapshot: the state it reads is as new as every outbox row it clears. The
-  // members come as the JSON text apply-event.lua takes ([[startMs, member, [patientId…]]…]).
+  // members come as the JSON text apply-event.lua takes ([[startMs, member, [patientId…]]…]), with the
+  // event's template they are compact against.
   const [row] = await sql<SyncRow[]>`
     SELECT
       (SELECT json_agg(json_build_array(x.id::text, x.version, x.deleted, x.previous, extract(epoch FROM clock_timestamp() - x.created_at)) ORDER BY x.id)
        FROM index_outbox x WHERE x.event_id = ${eventId}) AS pending,
       e.revision, e.version, org.max_occurrence_ms::text AS max_ms,
       (SELECT json_agg(json_build_array(${epochMs(sql, sql`o.start_at`)},
-                lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, sql`org.time_zone`)}, o.patient_ids))::text
-       FROM occurrences o WHERE o.event_id = e.id) AS members,
+                ${indexMember(sql, sql`org.time_zone`)}, o.patient_ids))::text
+       FROM occurrences o ${templateJoin(sql, sql`org.time_zone`)} WHERE o.event_id = e.id) AS members,
+      (SELECT t.template FROM (SELECT e.id AS event_id) o ${templateJoin(sql, sql`org.time_zone`)}) AS template,
       (SELECT array_agg(DISTINCT p.id) FROM occurrences o, unnest(o.patient_ids) AS p(id) WHERE o.event_id = e.id) AS patient_ids
     FROM organizations org LEFT JOIN events e ON e.id = ${eventId} AND e.org_id = org.id
     WHERE org.id = ${orgId}`;
@@ -46,11 +49,12 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
   const update: LiveUpdate = { eventId, version: row.version ?? revision, deleted: !live, patientIds };
 
   const applied = await withScripts(cacheRedis()).applyEvent(
-    4,
+    5,
     keys.eventRecord(orgId, eventId),
     keys.orgEvents(orgId),
     keys.orgWatermark(orgId),
     keys.orgMaxDuration(orgId),
+    keys.orgTemplates(orgId),
     keys.patientEventsPrefix(orgId),
     eventId,
     revision,
@@ -63,6 +67,8 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
     ttl.tombstoneSeconds,
     keys.liveChannel(orgId),
     JSON.stringify(update),
+    refOf(eventId),
+    (live && row.template) || "",
   );
   // ops metrics: commit-to-index lag of the oldest change this call covered
   recordWriteThrough(applied === 1 ? "applied" : "skipped", pending[0]![4] + (performance.now() - readAt) / 1000);
@@ -82,6 +88,7 @@ interface SyncRow {
   version: number | null;
   max_ms: string;
   members: string | null;
+  template: string | null;
   patient_ids: string[] | null;
 }
 

@@ -1,12 +1,13 @@
--- Reads the occurrences overlapping [start, end) from one or more index sets, as one JSON array text.
--- KEYS[1] org max duration  KEYS[2..] sorted sets (the org set, or patient sets)
+-- Reads the occurrences starting in [start - look-back, end) from one or more index sets, with the
+-- templates their compact members name (lib/events/index/members.ts); Node joins them into the feed.
+-- KEYS[1] org max duration  KEYS[2] org template hash  KEYS[3..] sorted sets (the org set, or patient sets)
 -- ARGV[1] start ms  ARGV[2] end ms  ARGV[3] hydration unit (ms)  ARGV[4] look-back when unknown (ms)
--- ARGV[5] set TTL (s, slid on read)  ARGV[6] optional patient id: keep only members that name it
--- (a patient's own feed never shows a member that does not list them, whatever a set holds, nor a
--- cancelled one: staff see those struck through, patients not at all).
+-- ARGV[5] TTL (s, slid on read)
 -- Each set holds a sentinel member "~<unit>" (score -1) for every unit that is completely hydrated;
--- eviction takes a set with its sentinels, so a partial set is never mistaken for a complete one.
--- Returns {1, json} on a hit; on a miss {0, lookback known (1|0), "<set index>:<unit>"…}.
+-- eviction takes a set with its sentinels, so a partial set is never mistaken for a complete one. A
+-- template can be evicted apart from the sets: a member whose template is missing is a miss too.
+-- Returns {1, "score\31member\31…", "ref\31…", "template\31…"} (templates in the order of the refs) on a hit;
+-- {0, look-back known (1|0), "<set index>:<unit>"…} when units are missing; {2, ref…} when templates are.
 local start, finish, unit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local known = redis.call('GET', KEYS[1])
 local lookback = tonumber(known or ARGV[4])
@@ -14,36 +15,46 @@ local from = start - lookback
 local firstUnit, lastUnit = math.floor(from / unit), math.floor((finish - 1) / unit)
 
 local missing = { 0, known and 1 or 0 }
-for k = 2, #KEYS do
+for k = 3, #KEYS do
   for u = firstUnit, lastUnit do
-    if not redis.call('ZSCORE', KEYS[k], '~' .. u) then missing[#missing + 1] = (k - 1) .. ':' .. u end
+    if not redis.call('ZSCORE', KEYS[k], '~' .. u) then missing[#missing + 1] = (k - 2) .. ':' .. u end
   end
 end
 if #missing > 2 then return missing end
 
 local ttl = tonumber(ARGV[5])
-local mustName = ARGV[6] and ('"' .. ARGV[6] .. '"') or nil
--- Only a key can read like this: inside a JSON string every quote is escaped.
-local CANCELLED = '"status":"cancelled"'
-local out = {}
-if #KEYS == 2 then
-  for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], from, '(' .. finish)) do
-    if tonumber(string.sub(m, 1, 13)) > start
-      and (not mustName or (string.find(m, mustName, 15, true) and not string.find(m, CANCELLED, 15, true))) then
-      out[#out + 1] = string.sub(m, 15)
+-- A compact member lies within one local day: Node drops those that end before the window.
+local compactFrom = start - 86400000
+local out, refs, seen = {}, {}, {}
+local function keep(m, score)
+  if string.byte(m, 14) == 124 then
+    if tonumber(string.sub(m, 1, 13)) <= start then return end
+  else
+    if tonumber(score) <= compactFrom then return end
+    local ref = string.sub(m, 1, 22)
+    if not seen[ref] then
+      seen[ref] = true
+      refs[#refs + 1] = ref
     end
   end
-  redis.call('EXPIRE', KEYS[2], ttl)
+  out[#out + 1] = score
+  out[#out + 1] = m
+end
+
+if #KEYS == 3 then
+  local reply = redis.call('ZRANGEBYSCORE', KEYS[3], from, '(' .. finish, 'WITHSCORES')
+  for i = 1, #reply, 2 do keep(reply[i], reply[i + 1]) end
+  redis.call('EXPIRE', KEYS[3], ttl)
 else
   -- Several patients: a group session is in each of their sets; merge in (start, member) order.
-  local seen, rows = {}, {}
-  for k = 2, #KEYS do
+  local dup, rows = {}, {}
+  for k = 3, #KEYS do
     local reply = redis.call('ZRANGEBYSCORE', KEYS[k], from, '(' .. finish, 'WITHSCORES')
     for i = 1, #reply, 2 do
       local m = reply[i]
-      if not seen[m] and tonumber(string.sub(m, 1, 13)) > start then
-        seen[m] = true
-        rows[#rows + 1] = { tonumber(reply[i + 1]), m }
+      if not dup[m] then
+        dup[m] = true
+        rows[#rows + 1] = { tonumber(reply[i + 1]), m, reply[i + 1] }
       end
     end
     redis.call('EXPIRE', KEYS[k], ttl)
@@ -52,6 +63,16 @@ else
     if a[1] ~= b[1] then return a[1] < b[1] end
     return a[2] < b[2]
   end)
-  for i, row in ipairs(rows) do out[i] = string.sub(row[2], 15) end
+  for _, row in ipairs(rows) do keep(row[2], row[3]) end
 end
-return { 1, '[' .. table.concat(out, ',') .. ']' }
+
+local templates, absent = {}, { 2 }
+for i = 1, #refs, 1000 do
+  local got = redis.call('HMGET', KEYS[2], unpack(refs, i, math.min(i + 999, #refs)))
+  for j = 1, #got do
+    if got[j] then templates[#templates + 1] = got[j] else absent[#absent + 1] = refs[i + j - 1] end
+  end
+end
+if #absent > 1 then return absent end
+if #refs > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
+return { 1, table.concat(out, '\31'), table.concat(refs, '\31'), table.concat(templates, '\31') }

@@ -1,0 +1,114 @@
+import "server-only";
+import type { Fragment, Sql } from "../occurrence-json";
+import { occurrenceJson } from "../occurrence-json";
+
+/**
+ * What the index sets hold (issue 6: at most 400 bytes of Redis per occurrence). An event's shared JSON
+ * (title, patients, rule, …) is stored once, as its template in the organisation's template hash; an
+ * occurrence that differs from it only by its times is a compact member of 38 bytes:
+ *   <event ref: the UUID's 16 bytes, base64url, 22 chars><local date YYYY-MM-DD><UTC offset ±HH:MM>
+ * with the score its start (= original start). Any other occurrence (moved, retitled, another status,
+ * all-day, over midnight or a DST change) is a full member, as before: "<13-digit end ms>|<its JSON>".
+ *
+ * The template is the skeleton of the event's earliest materialised occurrence: seven fields separated by
+ * \x1f (never raw inside JSON text): duration ms, then the JSON around the holes. The feed JSON of a compact
+ * occurrence, exactly what `occurrence_json` makes, is
+ *   p1 + startMs + p2 + date + tStart + offset + '","end":"' + date + tEnd + offset + p6 + date + tStart + offset + p7
+ * Both are built by these expressions only, for the write-through, the rehydration and the checker alike.
+ */
+export const SEP = "\x1f";
+export const TEMPLATE_FIELDS = 7;
+export const REF_LENGTH = 22;
+export const COMPACT_LENGTH = REF_LENGTH + 10 + 6;
+
+/** An event's reference in compact members (and its template's field in the hash). */
+export const eventRef = (sql: Sql, id: Fragment) => sql`translate(rtrim(encode(uuid_send(${id}), 'base64'), '='), '+/', '-_')`;
+
+export const refToEventId = (ref: string): string => {
+  const hex = Buffer.from(ref, "base64url").toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+
+const local = (sql: Sql, alias: string, column: string, tz: string | Fragment) => sql`iso_local(${sql(alias)}.${sql(column)}, ${tz}::text)`;
+
+/** The template an occurrence (alias `a`) would have: its JSON with the holes left out (mirrors drizzle/0012). */
+function skeleton(sql: Sql, a: string, tz: string | Fragment): Fragment {
+  const c = (column: string) => sql`${sql(a)}.${sql(column)}`;
+  return sql`(extract(epoch FROM ${c("end_at")} - ${c("start_at")}) * 1000)::bigint || chr(31)
+    || '{"id":"' || ${c("event_id")} || '_' || chr(31)
+    || '","eventId":"' || ${c("event_id")} || '","title":' || to_json(${c("title")}) || ',"start":"' || chr(31)
+    || substr(${local(sql, a, "start_at", tz)}, 11, 9) || chr(31)
+    || substr(${local(sql, a, "end_at", tz)}, 11, 9) || chr(31)
+    || '","allDay":' || ${c("all_day")} || ',"timeZone":' || to_json(${c("time_zone")})
+    || ',"patientIds":' || array_to_json(${c("patient_ids")}) || ',"recurring":' || ${c("recurring")}
+    || coalesce(',"rrule":' || to_json(${c("rrule")}), '') || ',"originalStart":"' || chr(31)
+    || '","version":' || ${c("version")}
+    || coalesce(',"description":' || to_json(${c("description")}), '') || coalesce(',"location":' || to_json(${c("location")}), '')
+    || coalesce(',"clinicianId":"' || ${c("clinician_id")} || '"', '') || coalesce(',"roomId":"' || ${c("room_id")} || '"', '')
+    || coalesce(',"typeId":"' || ${c("type_id")} || '"', '')
+    || ',"status":"' || ${c("status")} || coalesce('","statusReason":' || to_json(${c("status_reason")}), '"') || '}'`;
+}
+
+/** `LEFT JOIN LATERAL … t`: the template (`t.template`) of the event of occurrence `o`. */
+export const templateJoin = (sql: Sql, tz: string | Fragment) => sql`LEFT JOIN LATERAL (
+    SELECT ${skeleton(sql, "f", tz)} AS template FROM occurrences f WHERE f.event_id = o.event_id ORDER BY f.original_start LIMIT 1
+  ) t ON true`;
+
+/** `templateJoin` for every occurrence of an organisation at once (the checker reads them all). */
+export const orgTemplateJoin = (sql: Sql, tz: string | Fragment, orgId: string) => sql`LEFT JOIN (
+    SELECT DISTINCT ON (f.event_id) f.event_id, ${skeleton(sql, "f", tz)} AS template
+    FROM occurrences f WHERE f.org_id = ${orgId} ORDER BY f.event_id, f.original_start
+  ) t ON t.event_id = o.event_id`;
+
+/** The set member of occurrence `o` (needs `templateJoin`): compact when its template describes it. */
+export function indexMember(sql: Sql, tz: string | Fragment): Fragment {
+  const start = local(sql, "o", "start_at", tz);
+  const end = local(sql, "o", "end_at", tz);
+  return sql`CASE WHEN NOT o.all_day AND o.original_start = o.start_at
+      AND left(${start}, 10) = left(${end}, 10) AND right(${start}, 6) = right(${end}, 6)
+      AND ${skeleton(sql, "o", tz)} = t.template
+    THEN ${eventRef(sql, sql`o.event_id`)} || left(${start}, 10) || right(${start}, 6)
+    ELSE lpad(((extract(epoch FROM o.end_at) * 1000)::bigint)::text, 13, '0') || '|' || ${occurrenceJson(sql, tz)} END`;
+}
+
+/** A template split into its fields, for assembling occurrences. */
+export interface Template {
+  durationMs: number;
+  eventId: string;
+  p1: string;
+  p2: string;
+  tStart: string;
+  tEnd: string;
+  p6: string;
+  p7: string;
+}
+
+export function parseTemplates(fields: string[]): Template[] {
+  const out: Template[] = [];
+  for (let i = 0; i + TEMPLATE_FIELDS <= fields.length; i += TEMPLATE_FIELDS) {
+    const p1 = fields[i + 1]!;
+    out.push({ durationMs: Number(fields[i]), eventId: p1.slice(7, 43), p1, p2: fields[i + 2]!, tStart: fields[i + 3]!, tEnd: fields[i + 4]!, p6: fields[i + 5]!, p7: fields[i + 6]! });
+  }
+  return out;
+}
+
+/** A compact member's feed JSON. */
+export function assemble(t: Template, member: string, startMs: string): string {
+  const date = member.slice(REF_LENGTH, REF_LENGTH + 10);
+  const offset = member.slice(REF_LENGTH + 10, COMPACT_LENGTH);
+  const start = date + t.tStart + offset;
+  return `${t.p1}${startMs}${t.p2}${start}","end":"${date}${t.tEnd}${offset}${t.p6}${start}${t.p7}`;
+}
+
+/** Whether a member is a full one ("<end>|<JSON>"); a compact one never has "|" (base64url, digits, ±:). */
+export const isFull = (member: string) => member.charCodeAt(13) === 124;
+
+/** `eventRef` computed in Node. */
+export const refOf = (eventId: string) => Buffer.from(eventId.replaceAll("-", ""), "hex").toString("base64url");
+
+/** Which occurrence a member is, without its text (titles are patient data): "<event id>_<start ms>" or a local start. */
+export function describeMember(member: string): string {
+  if (member.endsWith(" template")) return member;
+  if (isFull(member)) return /"id":"([^"]+)"/.exec(member)?.[1] ?? "?";
+  return `${refToEventId(member.slice(0, REF_LENGTH))}@${member.slice(REF_LENGTH)}`;
+}
