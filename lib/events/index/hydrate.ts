@@ -7,7 +7,7 @@ import { recordLockWait, recordRehydration } from "@/lib/metrics/instruments"; /
 import { withDeadline } from "@/lib/reliability/deadline";
 import { freshReader } from "@/lib/reliability/fresh-read";
 import { epochMs, type Sql } from "../occurrence-json";
-import { eventRef, indexMember, isFull, refToEventId, templateJoin } from "./members";
+import { ABSENT, eventRef, indexMember, isFull, refToEventId, templateJoin } from "./members";
 
 export interface MissingUnit {
   setKey: string;
@@ -95,23 +95,26 @@ export async function hydrateUnits(
 
 /**
  * Restores evicted templates (the sets still name them). No lock: it is one small read per event, and
- * the watermark keeps a fill from storing a template older than a write-through. Events Postgres does
- * not have (a member the sets should not hold) stay missing: the read then answers from Postgres.
+ * the watermark keeps a fill from storing a template older than a write-through. An event the
+ * organisation does not have (a member the sets should not hold) gets the ABSENT template, so reads
+ * leave its members out (and the checker lists them) instead of missing the index forever.
  */
 export async function hydrateTemplates(orgId: string, refs: string[]): Promise<void> {
   const watermark = await readWatermark(orgId);
   const sql = (await freshReader()).$sql;
-  const found = await withDeadline(sql<{ ref: string; template: string; pending: boolean }[]>`
-    SELECT ${eventRef(sql, sql`o.event_id`)} AS ref, t.template,
-           EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending
-    FROM organizations org
-    JOIN LATERAL (SELECT e.id AS event_id FROM events e WHERE e.org_id = org.id AND e.id = ANY(${refs.map(refToEventId)}::uuid[])) o ON true
-    ${templateJoin(sql, sql`org.time_zone`)}
-    WHERE org.id = ${orgId} AND t.template IS NOT NULL`);
-  if (found.length === 0 || found[0]!.pending) return;
+  const [org] = await withDeadline(sql<{ pending: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending FROM organizations WHERE id = ${orgId}`);
+  if (!org || org.pending) return;
+  const found = await withDeadline(sql<{ ref: string; template: string }[]>`
+    SELECT ${eventRef(sql, sql`o.event_id`)} AS ref, t.template
+    FROM (SELECT e.id AS event_id FROM events e WHERE e.org_id = ${orgId} AND e.id = ANY(${refs.map(refToEventId)}::uuid[])) o
+    ${templateJoin(sql, sql`(SELECT time_zone FROM organizations WHERE id = ${orgId})`)}
+    WHERE t.template IS NOT NULL`);
+  const templates = new Map<string, string>(refs.map((ref) => [ref, ABSENT]));
+  for (const row of found) templates.set(row.ref, row.template);
   await withScripts(cacheRedis()).hydrateUnit(
     4, keys.orgEvents(orgId), keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), keys.orgTemplates(orgId),
-    watermark, "", ttl.indexSetSeconds(), 0, found.length, ...found.flatMap((r) => [r.ref, r.template]),
+    watermark, "", ttl.indexSetSeconds(), 0, templates.size, ...[...templates].flat(),
   );
 }
 

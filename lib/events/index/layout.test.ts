@@ -102,13 +102,22 @@ describe("the compact index layout", () => {
     await expectFeedEqualsPostgres();
   });
 
-  it("falls back to Postgres for a member whose event the organisation does not have", async () => {
+  it("leaves out a member whose event the organisation does not have, and the checker lists it", async () => {
     const { start, end } = q();
     const set = keys.orgEvents(org.id);
-    const foreign = `${refOf("00000000-0000-4000-8000-000000000001")}2032-03-02-05:00`;
+    const ghost = "00000000-0000-4000-8000-000000000001";
+    const foreign = `${refOf(ghost)}2032-03-02-05:00`;
     await cacheRedis().zadd(set, Date.parse("2032-03-02T14:00:00Z"), foreign);
-    expect(await readFromIndex({ orgId: org.id }, start, end)).toBeNull();
+    expect((await readFromIndex({ orgId: org.id }, start, end))?.toString()).toBe((await readFromPostgres({ orgId: org.id }, start, end, TZ)).toString());
+    expect(await cacheRedis().hget(keys.orgTemplates(org.id), refOf(ghost))).toBe("");
+    expect(await compareIndex(org.id, { org: units.orgMs, patient: units.patientMs })).toEqual(
+      expect.arrayContaining([
+        { set, extra: [foreign], missing: [] },
+        { set: keys.orgTemplates(org.id), extra: [`${ghost} template`], missing: [] },
+      ]),
+    );
     await cacheRedis().zrem(set, foreign);
+    await cacheRedis().hdel(keys.orgTemplates(org.id), refOf(ghost));
     await expectFeedEqualsPostgres();
   });
 });

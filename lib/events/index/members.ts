@@ -17,7 +17,13 @@ import { occurrenceJson } from "../occurrence-json";
  * Both are built by these expressions only, for the write-through, the rehydration and the checker alike.
  */
 export const SEP = "\x1f";
-export const TEMPLATE_FIELDS = 7;
+/** Between templates in a read-window reply. */
+export const TEMPLATE_SEP = "\x1e";
+/**
+ * The template hash's value for an event the organisation does not have (a member no write-through
+ * should have left: deleted meanwhile, or planted): reads leave its members out instead of missing forever.
+ */
+export const ABSENT = "";
 export const REF_LENGTH = 22;
 export const COMPACT_LENGTH = REF_LENGTH + 10 + 6;
 
@@ -83,13 +89,11 @@ export interface Template {
   p7: string;
 }
 
-export function parseTemplates(fields: string[]): Template[] {
-  const out: Template[] = [];
-  for (let i = 0; i + TEMPLATE_FIELDS <= fields.length; i += TEMPLATE_FIELDS) {
-    const p1 = fields[i + 1]!;
-    out.push({ durationMs: Number(fields[i]), eventId: p1.slice(7, 43), p1, p2: fields[i + 2]!, tStart: fields[i + 3]!, tEnd: fields[i + 4]!, p6: fields[i + 5]!, p7: fields[i + 6]! });
-  }
-  return out;
+/** A stored template split into its fields; null for ABSENT. */
+export function parseTemplate(text: string): Template | null {
+  if (text === ABSENT) return null;
+  const [duration, p1, p2, tStart, tEnd, p6, p7] = text.split(SEP) as [string, string, string, string, string, string, string];
+  return { durationMs: Number(duration), eventId: p1.slice(7, 43), p1, p2, tStart, tEnd, p6, p7 };
 }
 
 /** A compact member's feed JSON. */

@@ -6,7 +6,7 @@ import { keys, ttl, units } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
 import { recordCacheRead } from "@/lib/metrics/instruments"; // ops metrics
 import { hydrateTemplates, hydrateUnits, primeLookback, type MissingUnit } from "./hydrate";
-import { assemble, isFull, parseTemplates, SEP, type Template } from "./members";
+import { assemble, isFull, parseTemplate, SEP, TEMPLATE_SEP, type Template } from "./members";
 
 const UNKNOWN_LOOKBACK_MS = MAX_OCCURRENCE_DAYS * 86_400_000;
 const ATTEMPTS = 4;
@@ -89,9 +89,11 @@ const CANCELLED = '"status":"cancelled"';
  */
 export function joinFeed(members: string, refs: string, templates: string, startMs: number, ownPatientId?: string): string {
   if (members === "") return "[]";
-  const byRef = new Map<string, Template>();
-  const parsed = parseTemplates(templates === "" ? [] : templates.split(SEP));
-  refs.split(SEP).forEach((ref, i) => byRef.set(ref, parsed[i]!));
+  const byRef = new Map<string, Template | null>();
+  if (refs !== "") {
+    const texts = templates.split(TEMPLATE_SEP);
+    refs.split(SEP).forEach((ref, i) => byRef.set(ref, parseTemplate(texts[i]!)));
+  }
   const name = ownPatientId ? `"${ownPatientId}"` : null;
   const fields = members.split(SEP);
   const rows: Row[] = [];
@@ -102,7 +104,9 @@ export function joinFeed(members: string, refs: string, templates: string, start
     if (isFull(member)) {
       row = { start: Number(score), end: Number(member.slice(0, 13)), eventId: member.slice(21, 57), json: member.slice(14) };
     } else {
-      const template = byRef.get(member.slice(0, 22))!;
+      const template = byRef.get(member.slice(0, 22));
+      // A member of an event the organisation does not have (lib/events/index/members.ts, ABSENT).
+      if (!template) continue;
       const start = Number(score);
       if (start + template.durationMs <= startMs) continue;
       row = { start, end: start + template.durationMs, eventId: template.eventId, json: assemble(template, member, score) };

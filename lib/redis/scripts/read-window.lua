@@ -6,7 +6,7 @@
 -- Each set holds a sentinel member "~<unit>" (score -1) for every unit that is completely hydrated;
 -- eviction takes a set with its sentinels, so a partial set is never mistaken for a complete one. A
 -- template can be evicted apart from the sets: a member whose template is missing is a miss too.
--- Returns {1, "score\31member\31…", "ref\31…", "template\31…"} (templates in the order of the refs) on a hit;
+-- Returns {1, "score\31member\31…", "ref\31…", "template\30…"} (templates in the order of the refs) on a hit;
 -- {0, look-back known (1|0), "<set index>:<unit>"…} when units are missing; {2, ref…} when templates are.
 local start, finish, unit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local known = redis.call('GET', KEYS[1])
@@ -75,4 +75,4 @@ for i = 1, #refs, 1000 do
 end
 if #absent > 1 then return absent end
 if #refs > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
-return { 1, table.concat(out, '\31'), table.concat(refs, '\31'), table.concat(templates, '\31') }
+return { 1, table.concat(out, '\31'), table.concat(refs, '\31'), table.concat(templates, '\30') }
