@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { cacheRedis, scanCache } from "@/lib/redis/client";
 import { keys, units } from "@/lib/redis/keys";
 import { epochMs } from "../occurrence-json";
-import { eventRef, indexMember, orgTemplateJoin, refToEventId } from "./members";
+import { eventRef, eventTemplate, indexMember, orgFirstOccurrenceJoin, refToEventId } from "./members";
 
 export interface IndexDifference {
   set: string;
@@ -25,10 +25,12 @@ export async function expectedIndex(orgId: string): Promise<ExpectedIndex | null
   const sql = db().$sql;
   const [org] = await sql<{ time_zone: string }[]>`SELECT time_zone FROM organizations WHERE id = ${orgId}`;
   if (!org) return null;
-  const rows = await sql<{ start_ms: string; member: string; patient_ids: string[]; ref: string; template: string }[]>`
+  // The first occurrence's row carries its event's template.
+  const rows = await sql<{ start_ms: string; member: string; patient_ids: string[]; ref: string; template: string | null }[]>`
     SELECT ${epochMs(sql, sql`o.start_at`)}::text AS start_ms, ${indexMember(sql, org.time_zone)} AS member, o.patient_ids,
-           ${eventRef(sql, sql`o.event_id`)} AS ref, t.template
-    FROM occurrences o ${orgTemplateJoin(sql, org.time_zone, orgId)} WHERE o.org_id = ${orgId}`;
+           ${eventRef(sql, sql`o.event_id`)} AS ref,
+           CASE WHEN o.original_start = f.original_start THEN ${eventTemplate(sql, org.time_zone)} END AS template
+    FROM occurrences o ${orgFirstOccurrenceJoin(sql, orgId)} WHERE o.org_id = ${orgId}`;
   const expected: ExpectedIndex = { sets: new Map(), templates: new Map() };
   const add = (set: string, start: number, member: string) => {
     let list = expected.sets.get(set);
@@ -38,7 +40,7 @@ export async function expectedIndex(orgId: string): Promise<ExpectedIndex | null
   for (const row of rows) {
     add(keys.orgEvents(orgId), Number(row.start_ms), row.member);
     for (const id of row.patient_ids) add(keys.patientEvents(orgId, id), Number(row.start_ms), row.member);
-    expected.templates.set(row.ref, row.template);
+    if (row.template !== null) expected.templates.set(row.ref, row.template);
   }
   return expected;
 }

@@ -7,7 +7,7 @@ import { recordLockWait, recordRehydration } from "@/lib/metrics/instruments"; /
 import { withDeadline } from "@/lib/reliability/deadline";
 import { freshReader } from "@/lib/reliability/fresh-read";
 import { epochMs, type Sql } from "../occurrence-json";
-import { ABSENT, eventRef, indexMember, isFull, refToEventId, templateJoin } from "./members";
+import { ABSENT, eventRef, eventTemplate, firstOccurrenceJoin, indexMember, isFull, refToEventId } from "./members";
 
 export interface MissingUnit {
   setKey: string;
@@ -25,7 +25,8 @@ interface UnitRow {
   start_ms: string;
   member: string;
   ref: string;
-  template: string;
+  /** On one row per event (the templates of all the rows' events). */
+  template: string | null;
 }
 
 type FillPipeline = { hydrateUnit: (...args: unknown[]) => unknown };
@@ -56,12 +57,13 @@ export async function hydrateUnits(
       const found = await withDeadline(readMine(orgId, unitMs, mine));
       if (found) {
         const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & FillPipeline;
+        const templateOf = new Map(found.rows.flatMap((r) => (r.template === null ? [] : [[r.ref, r.template] as const])));
         for (const unit of mine) {
           const from = unit.unit * unitMs;
           const rows = found.rows
             .filter((r) => (unit.patientId ? r.patient_id === unit.patientId : true))
             .filter((r) => Number(r.start_ms) >= from && Number(r.start_ms) < from + unitMs);
-          const templates = new Map(rows.filter((r) => !isFull(r.member)).map((r) => [r.ref, r.template]));
+          const templates = new Map(rows.filter((r) => !isFull(r.member)).map((r) => [r.ref, templateOf.get(r.ref)!]));
           fill.hydrateUnit(
             4, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), keys.orgTemplates(orgId),
             watermark, `~${unit.unit}`, ttl.indexSetSeconds(), found.maxMs,
@@ -102,16 +104,17 @@ export async function hydrateUnits(
 export async function hydrateTemplates(orgId: string, refs: string[]): Promise<void> {
   const watermark = await readWatermark(orgId);
   const sql = (await freshReader()).$sql;
-  const [org] = await withDeadline(sql<{ pending: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending FROM organizations WHERE id = ${orgId}`);
+  // One snapshot: a change committed in it has its outbox row in it too, so no template newer than the
+  // members the sets hold is stored before that change's write-through.
+  const [org] = await withDeadline(sql<{ pending: boolean; found: [string, string][] | null }[]>`
+    SELECT EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending,
+      (SELECT json_agg(json_build_array(${eventRef(sql, sql`e.id`)}, ${eventTemplate(sql, sql`org.time_zone`)}))
+       FROM events e JOIN LATERAL (SELECT * FROM occurrences f WHERE f.event_id = e.id ORDER BY f.original_start LIMIT 1) f ON true
+       WHERE e.org_id = ${orgId} AND e.id = ANY(${refs.map(refToEventId)}::uuid[])) AS found
+    FROM organizations org WHERE org.id = ${orgId}`);
   if (!org || org.pending) return;
-  const found = await withDeadline(sql<{ ref: string; template: string }[]>`
-    SELECT ${eventRef(sql, sql`o.event_id`)} AS ref, t.template
-    FROM (SELECT e.id AS event_id FROM events e WHERE e.org_id = ${orgId} AND e.id = ANY(${refs.map(refToEventId)}::uuid[])) o
-    ${templateJoin(sql, sql`(SELECT time_zone FROM organizations WHERE id = ${orgId})`)}
-    WHERE t.template IS NOT NULL`);
   const templates = new Map<string, string>(refs.map((ref) => [ref, ABSENT]));
-  for (const row of found) templates.set(row.ref, row.template);
+  for (const [ref, template] of org.found ?? []) templates.set(ref, template);
   await withScripts(cacheRedis()).hydrateUnit(
     4, keys.orgEvents(orgId), keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), keys.orgTemplates(orgId),
     watermark, "", ttl.indexSetSeconds(), 0, templates.size, ...[...templates].flat(),
@@ -168,18 +171,19 @@ async function readUnits(sql: Sql, orgId: string, timeZone: string, unitMs: numb
   const from = new Date(Math.min(...units.map((u) => u.unit)) * unitMs).toISOString();
   const to = new Date((Math.max(...units.map((u) => u.unit)) + 1) * unitMs).toISOString();
   const columns = sql`${epochMs(sql, sql`o.start_at`)}::text AS start_ms, ${indexMember(sql, timeZone)} AS member,
-    ${eventRef(sql, sql`o.event_id`)} AS ref, t.template`;
+    ${eventRef(sql, sql`o.event_id`)} AS ref,
+    CASE WHEN row_number() OVER (PARTITION BY o.event_id) = 1 THEN ${eventTemplate(sql, timeZone)} END AS template`;
   const patientIds = [...new Set(units.flatMap((u) => (u.patientId ? [u.patientId] : [])))];
   if (patientIds.length === 0) {
     return sql<UnitRow[]>`
       SELECT NULL AS patient_id, ${columns}
-      FROM occurrences o ${templateJoin(sql, timeZone)} WHERE o.org_id = ${orgId} AND o.start_at >= ${from} AND o.start_at < ${to}`;
+      FROM occurrences o ${firstOccurrenceJoin(sql)} WHERE o.org_id = ${orgId} AND o.start_at >= ${from} AND o.start_at < ${to}`;
   }
   return sql<UnitRow[]>`
     SELECT op.patient_id, ${columns}
     FROM occurrence_patients op
     JOIN occurrences o ON o.event_id = op.event_id AND o.original_start = op.original_start
-    ${templateJoin(sql, timeZone)}
+    ${firstOccurrenceJoin(sql)}
     WHERE op.patient_id = ANY(${patientIds}::uuid[]) AND op.start_at >= ${from} AND op.start_at < ${to}
       AND o.org_id = ${orgId}`;
 }

@@ -35,16 +35,14 @@ export const refToEventId = (ref: string): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
 
-const local = (sql: Sql, alias: string, column: string, tz: string | Fragment) => sql`iso_local(${sql(alias)}.${sql(column)}, ${tz}::text)`;
-
-/** The template an occurrence (alias `a`) would have: its JSON with the holes left out (mirrors drizzle/0012). */
-function skeleton(sql: Sql, a: string, tz: string | Fragment): Fragment {
-  const c = (column: string) => sql`${sql(a)}.${sql(column)}`;
+/** The template of the event of the first occurrence `f` (`firstOccurrenceJoin`): its JSON without the holes (mirrors drizzle/0012). */
+export function eventTemplate(sql: Sql, tz: string | Fragment): Fragment {
+  const c = (column: string) => sql`f.${sql(column)}`;
   return sql`(extract(epoch FROM ${c("end_at")} - ${c("start_at")}) * 1000)::bigint || chr(31)
     || '{"id":"' || ${c("event_id")} || '_' || chr(31)
     || '","eventId":"' || ${c("event_id")} || '","title":' || to_json(${c("title")}) || ',"start":"' || chr(31)
-    || substr(${local(sql, a, "start_at", tz)}, 11, 9) || chr(31)
-    || substr(${local(sql, a, "end_at", tz)}, 11, 9) || chr(31)
+    || substr(iso_local(${c("start_at")}, ${tz}::text), 11, 9) || chr(31)
+    || substr(iso_local(${c("end_at")}, ${tz}::text), 11, 9) || chr(31)
     || '","allDay":' || ${c("all_day")} || ',"timeZone":' || to_json(${c("time_zone")})
     || ',"patientIds":' || array_to_json(${c("patient_ids")}) || ',"recurring":' || ${c("recurring")}
     || coalesce(',"rrule":' || to_json(${c("rrule")}), '') || ',"originalStart":"' || chr(31)
@@ -55,25 +53,35 @@ function skeleton(sql: Sql, a: string, tz: string | Fragment): Fragment {
     || ',"status":"' || ${c("status")} || coalesce('","statusReason":' || to_json(${c("status_reason")}), '"') || '}'`;
 }
 
-/** `LEFT JOIN LATERAL … t`: the template (`t.template`) of the event of occurrence `o`. */
-export const templateJoin = (sql: Sql, tz: string | Fragment) => sql`LEFT JOIN LATERAL (
-    SELECT ${skeleton(sql, "f", tz)} AS template FROM occurrences f WHERE f.event_id = o.event_id ORDER BY f.original_start LIMIT 1
-  ) t ON true`;
+/** `LEFT JOIN LATERAL … f`: the earliest occurrence of the event of occurrence `o`, whose skeleton is the event's template. */
+export const firstOccurrenceJoin = (sql: Sql) => sql`LEFT JOIN LATERAL (
+    SELECT * FROM occurrences f WHERE f.event_id = o.event_id ORDER BY f.original_start LIMIT 1
+  ) f ON true`;
 
-/** `templateJoin` for every occurrence of an organisation at once (the checker reads them all). */
-export const orgTemplateJoin = (sql: Sql, tz: string | Fragment, orgId: string) => sql`LEFT JOIN (
-    SELECT DISTINCT ON (f.event_id) f.event_id, ${skeleton(sql, "f", tz)} AS template
-    FROM occurrences f WHERE f.org_id = ${orgId} ORDER BY f.event_id, f.original_start
-  ) t ON t.event_id = o.event_id`;
+/** `firstOccurrenceJoin` for every occurrence of an organisation at once (the checker reads them all). */
+export const orgFirstOccurrenceJoin = (sql: Sql, orgId: string) => sql`LEFT JOIN (
+    SELECT DISTINCT ON (event_id) * FROM occurrences WHERE org_id = ${orgId} ORDER BY event_id, original_start
+  ) f ON f.event_id = o.event_id`;
 
-/** The set member of occurrence `o` (needs `templateJoin`): compact when its template describes it. */
+/**
+ * The set member of occurrence `o` (needs `f`): compact when the event's template describes it, that is
+ * when its JSON and the first occurrence's differ only in the holes (same fields, the same local times
+ * of day and duration), and its start and end share a local date and UTC offset. Column comparisons:
+ * cheaper than building both skeletons, and stricter (sub-second times), never looser.
+ */
 export function indexMember(sql: Sql, tz: string | Fragment): Fragment {
-  const start = local(sql, "o", "start_at", tz);
-  const end = local(sql, "o", "end_at", tz);
-  return sql`CASE WHEN NOT o.all_day AND o.original_start = o.start_at
-      AND left(${start}, 10) = left(${end}, 10) AND right(${start}, 6) = right(${end}, 6)
-      AND ${skeleton(sql, "o", tz)} = t.template
-    THEN ${eventRef(sql, sql`o.event_id`)} || left(${start}, 10) || right(${start}, 6)
+  const local = (column: Fragment) => sql`(${column} AT TIME ZONE ${tz}::text)`;
+  const same = (column: string) => sql`o.${sql(column)} IS NOT DISTINCT FROM f.${sql(column)}`;
+  return sql`CASE WHEN NOT o.all_day AND NOT f.all_day AND o.original_start = o.start_at
+      AND ${local(sql`o.start_at`)}::date = ${local(sql`o.end_at`)}::date
+      AND ${local(sql`o.end_at`)} - ${local(sql`o.start_at`)} = o.end_at - o.start_at
+      AND o.end_at - o.start_at = f.end_at - f.start_at
+      AND ${local(sql`o.start_at`)}::time = ${local(sql`f.start_at`)}::time
+      AND ${local(sql`o.end_at`)}::time = ${local(sql`f.end_at`)}::time
+      AND o.title = f.title AND o.patient_ids = f.patient_ids AND o.time_zone = f.time_zone AND o.recurring = f.recurring
+      AND o.version = f.version AND o.status = f.status AND ${same("rrule")} AND ${same("description")} AND ${same("location")}
+      AND ${same("clinician_id")} AND ${same("room_id")} AND ${same("type_id")} AND ${same("status_reason")}
+    THEN ${eventRef(sql, sql`o.event_id`)} || overlay(iso_local(o.start_at, ${tz}::text) placing '' from 11 for 9)
     ELSE lpad(((extract(epoch FROM o.end_at) * 1000)::bigint)::text, 13, '0') || '|' || ${occurrenceJson(sql, tz)} END`;
 }
 

@@ -8,7 +8,7 @@ import { recordWriteThrough } from "@/lib/metrics/instruments"; // ops metrics
 import { hotWindows } from "../hot-windows";
 import type { LiveUpdate } from "../types";
 import { epochMs, type Sql } from "../occurrence-json";
-import { indexMember, refOf, templateJoin } from "./members";
+import { eventTemplate, firstOccurrenceJoin, indexMember, refOf } from "./members";
 
 /**
  * Brings the Redis index of one event up to what Postgres holds now, then clears the event's outbox
@@ -78,8 +78,8 @@ export const syncRead = (sql: Sql, orgId: string, eventId: string) =>
       e.revision, e.version, org.max_occurrence_ms::text AS max_ms,
       (SELECT json_agg(json_build_array(${epochMs(sql, sql`o.start_at`)},
                 ${indexMember(sql, sql`org.time_zone`)}, o.patient_ids))::text
-       FROM occurrences o ${templateJoin(sql, sql`org.time_zone`)} WHERE o.event_id = e.id) AS members,
-      (SELECT t.template FROM (SELECT e.id AS event_id) o ${templateJoin(sql, sql`org.time_zone`)}) AS template,
+       FROM occurrences o ${firstOccurrenceJoin(sql)} WHERE o.event_id = e.id) AS members,
+      (SELECT ${eventTemplate(sql, sql`org.time_zone`)} FROM occurrences f WHERE f.event_id = e.id ORDER BY f.original_start LIMIT 1) AS template,
       (SELECT array_agg(DISTINCT p.id) FROM occurrences o, unnest(o.patient_ids) AS p(id) WHERE o.event_id = e.id) AS patient_ids
     FROM organizations org LEFT JOIN events e ON e.id = ${eventId} AND e.org_id = org.id
     WHERE org.id = ${orgId}`;
