@@ -12,7 +12,7 @@ import { occurrenceJson } from "../occurrence-json";
  *
  * The template is the skeleton of the event's earliest materialised occurrence: seven fields separated by
  * \x1f (never raw inside JSON text): duration ms, then the JSON around the holes. The feed JSON of a compact
- * occurrence, exactly what `occurrence_json` makes, is
+ * occurrence, exactly what `occurrence_json` makes (joined in join-feed.ts), is
  *   p1 + startMs + p2 + date + tStart + offset + '","end":"' + date + tEnd + offset + p6 + date + tStart + offset + p7
  * Both are built by these expressions only, for the write-through, the rehydration and the checker alike.
  */
@@ -102,14 +102,6 @@ export function parseTemplate(text: string): Template | null {
   if (text === ABSENT) return null;
   const [duration, p1, p2, tStart, tEnd, p6, p7] = text.split(SEP) as [string, string, string, string, string, string, string];
   return { durationMs: Number(duration), eventId: p1.slice(7, 43), p1, p2, tStart, tEnd, p6, p7 };
-}
-
-/** A compact member's feed JSON. */
-export function assemble(t: Template, member: string, startMs: string): string {
-  const date = member.slice(REF_LENGTH, REF_LENGTH + 10);
-  const offset = member.slice(REF_LENGTH + 10, COMPACT_LENGTH);
-  const start = date + t.tStart + offset;
-  return `${t.p1}${startMs}${t.p2}${start}","end":"${date}${t.tEnd}${offset}${t.p6}${start}${t.p7}`;
 }
 
 /** Whether a member is a full one ("<end>|<JSON>"); a compact one never has "|" (base64url, digits, ±:). */

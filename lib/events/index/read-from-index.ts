@@ -6,7 +6,7 @@ import { keys, ttl, units } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
 import { recordCacheRead } from "@/lib/metrics/instruments"; // ops metrics
 import { hydrateTemplates, hydrateUnits, primeLookback, type MissingUnit } from "./hydrate";
-import { assemble, isFull, parseTemplate, SEP, TEMPLATE_SEP, type Template } from "./members";
+import { joinFeed } from "./join-feed";
 
 const UNKNOWN_LOOKBACK_MS = MAX_OCCURRENCE_DAYS * 86_400_000;
 const ATTEMPTS = 4;
@@ -48,8 +48,8 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
     )) as [number, ...(Buffer | number)[]];
     if (reply[0] === 1) {
       recordCacheRead(kind, attempt === 0 ? "hit" : "miss"); // ops metrics
-      const [members, refs, templates] = (reply.slice(1) as Buffer[]).map((b) => b.toString("utf8"));
-      return Buffer.from(joinFeed(members!, refs!, templates!, start.getTime(), scope.ownPatientId));
+      const [members, refs, templates] = reply.slice(1) as Buffer[];
+      return joinFeed(members!, refs!, templates!, start.getTime(), scope.ownPatientId);
     }
     if (attempt === ATTEMPTS - 1) break;
     if (reply[0] === 2) {
@@ -72,56 +72,3 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
   return null;
 }
 
-interface Row {
-  start: number;
-  end: number;
-  eventId: string;
-  json: string;
-}
-
-// Only a key can read like this: inside a JSON string every quote is escaped.
-const CANCELLED = '"status":"cancelled"';
-
-/**
- * The feed body from a read-window reply, in the Postgres path's order (start, end, event id). A
- * patient's own feed never shows an occurrence that does not name them, whatever a set holds, nor a
- * cancelled one (staff see those struck through, patients not at all).
- */
-export function joinFeed(members: string, refs: string, templates: string, startMs: number, ownPatientId?: string): string {
-  if (members === "") return "[]";
-  const byRef = new Map<string, Template | null>();
-  if (refs !== "") {
-    const texts = templates.split(TEMPLATE_SEP);
-    refs.split(SEP).forEach((ref, i) => byRef.set(ref, parseTemplate(texts[i]!)));
-  }
-  const name = ownPatientId ? `"${ownPatientId}"` : null;
-  const fields = members.split(SEP);
-  const rows: Row[] = [];
-  for (let i = 0; i < fields.length; i += 2) {
-    const score = fields[i]!;
-    const member = fields[i + 1]!;
-    let row: Row;
-    if (isFull(member)) {
-      row = { start: Number(score), end: Number(member.slice(0, 13)), eventId: member.slice(21, 57), json: member.slice(14) };
-    } else {
-      const template = byRef.get(member.slice(0, 22));
-      // A member of an event the organisation does not have (lib/events/index/members.ts, ABSENT).
-      if (!template) continue;
-      const start = Number(score);
-      if (start + template.durationMs <= startMs) continue;
-      row = { start, end: start + template.durationMs, eventId: template.eventId, json: assemble(template, member, score) };
-    }
-    if (name && (!row.json.includes(name) || row.json.includes(CANCELLED))) continue;
-    rows.push(row);
-  }
-  // Redis orders ties by member bytes; Postgres by end, then event id.
-  for (let i = 1; i < rows.length; i += 1) {
-    if (rows[i]!.start === rows[i - 1]!.start) {
-      rows.sort((a, b) => a.start - b.start || a.end - b.end || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
-      break;
-    }
-  }
-  let body = "[";
-  for (let i = 0; i < rows.length; i += 1) body += (i ? "," : "") + rows[i]!.json;
-  return body + "]";
-}
