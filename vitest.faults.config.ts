@@ -17,10 +17,6 @@ export default defineConfig({
     environment: "node",
     fileParallelism: false,
     testTimeout: 180_000,
-    // One retry, for a known timing-dependent failure that is not fixed yet: in about one run of two,
-    // the cache-outage scenario's "frozen" phase serves stale titles and deleted events right after Redis
-    // resumes (issue 7 stays open until it is found). Two failures in a row still fail the run.
-    retry: 1,
     hookTimeout: 120_000,
   },
 });

@@ -35,6 +35,7 @@ export function Legend({ patients, hidden, onToggle, onShowAll, caption, onRemov
                 <input type="checkbox" checked={!hidden.has(p.id)} onChange={() => onToggle(p.id)} aria-label={`Show ${p.name}`} />
                 <span className="swatch" style={{ background: p.color }} aria-hidden="true" />
                 <span className="legend-name">{p.name}</span>
+                {p.archived && <span className="legend-archived muted">(archived)</span>}
               </label>
               {onRemove && (
                 <button type="button" className="icon" onClick={() => onRemove(p.id)} aria-label={`Remove ${p.name} from the selection`}>

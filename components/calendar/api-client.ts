@@ -10,6 +10,8 @@ export interface PatientSummary {
   id: string;
   name: string;
   color: string;
+  /** Archived: their history still shows; their future does not (lib/events/archive-cutoffs.ts). */
+  archived?: true;
 }
 
 export class ApiError extends Error {
@@ -67,8 +69,9 @@ export interface PatientPage {
   next: string | null;
 }
 
-export function searchPatients(q: string, options: { after?: string | null; cohortId?: string; limit?: number } = {}) {
+export function searchPatients(q: string, options: { after?: string | null; cohortId?: string; limit?: number; includeArchived?: boolean } = {}) {
   const params = new URLSearchParams({ q });
+  if (options.includeArchived) params.set("archived", "include");
   if (options.after) params.set("after", options.after);
   if (options.cohortId) params.set("cohort", options.cohortId);
   if (options.limit) params.set("limit", String(options.limit));
@@ -84,12 +87,15 @@ export async function lookupPatients(ids: string[]): Promise<PatientSummary[]> {
   return patients;
 }
 
-/** Every member of a cohort (paged through; bounded, as a lanes view of more rows is not usable anyway). */
+/**
+ * Every member of a cohort, archived ones included: their history stays on the cohort's calendar (paged
+ * through; bounded, as a lanes view of more rows is not usable anyway).
+ */
 export async function listCohortMembers(cohortId: string, max = 1000): Promise<PatientSummary[]> {
   const out: PatientSummary[] = [];
   let after: string | null = null;
   do {
-    const page: PatientPage = await searchPatients("", { cohortId, after, limit: 500 });
+    const page: PatientPage = await searchPatients("", { cohortId, after, limit: 500, includeArchived: true });
     out.push(...page.patients);
     after = page.next;
   } while (after && out.length < max);

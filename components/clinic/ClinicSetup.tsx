@@ -15,6 +15,22 @@ interface ClinicSetupProps {
   actions: SetupActions;
 }
 
+/** A clinician, room or appointment type in its setup list: colour, name, and archive or restore. */
+function ArchivableItem({ item, label, pending, onToggle }: { item: { name: string; color: string; archived: boolean }; label: string; pending: boolean; onToggle: () => void }) {
+  return (
+    <li>
+      <span className="swatch" style={{ background: item.color }} aria-hidden="true" />
+      <span className={item.archived ? "muted" : undefined}>
+        {label}
+        {item.archived ? " (archived)" : ""}
+      </span>
+      <button type="button" className="link" disabled={pending} onClick={onToggle}>
+        {item.archived ? `Restore ${item.name}` : `Archive ${item.name}`}
+      </button>
+    </li>
+  );
+}
+
 function ResourceList({ kind, items, staffUsers, actions }: { kind: "clinician" | "room"; items: ResourceSummary[]; staffUsers: ClinicSetupProps["staffUsers"]; actions: SetupActions }) {
   const { message, pending, run } = useSetupAction();
   const [name, setName] = useState("");
@@ -25,16 +41,7 @@ function ResourceList({ kind, items, staffUsers, actions }: { kind: "clinician" 
       <h2>{noun}s</h2>
       <ul>
         {items.map((r) => (
-          <li key={r.id}>
-            <span className="swatch" style={{ background: r.color }} aria-hidden="true" />
-            <span className={r.archived ? "muted" : undefined}>
-              {r.name}
-              {r.archived ? " (archived)" : ""}
-            </span>
-            <button type="button" className="link" disabled={pending} onClick={() => run(() => actions.updateResource({ resourceId: r.id, archived: !r.archived }), `${r.name} ${r.archived ? "restored" : "archived"}`)}>
-              {r.archived ? `Restore ${r.name}` : `Archive ${r.name}`}
-            </button>
-          </li>
+          <ArchivableItem key={r.id} item={r} label={r.name} pending={pending} onToggle={() => run(() => actions.updateResource({ resourceId: r.id, archived: !r.archived }), `${r.name} ${r.archived ? "restored" : "archived"}`)} />
         ))}
       </ul>
       <form
@@ -79,15 +86,7 @@ function TypesSection({ clinic, actions }: { clinic: ClinicDirectory; actions: S
       <h2>Appointment types</h2>
       <ul>
         {clinic.types.map((t) => (
-          <li key={t.id}>
-            <span className="swatch" style={{ background: t.color }} aria-hidden="true" />
-            <span className={t.archived ? "muted" : undefined}>
-              {t.name}, {t.durationMinutes} min{t.archived ? " (archived)" : ""}
-            </span>
-            <button type="button" className="link" disabled={pending} onClick={() => run(() => actions.updateType({ typeId: t.id, archived: !t.archived }), `${t.name} ${t.archived ? "restored" : "archived"}`)}>
-              {t.archived ? `Restore ${t.name}` : `Archive ${t.name}`}
-            </button>
-          </li>
+          <ArchivableItem key={t.id} item={t} label={`${t.name}, ${t.durationMinutes} min`} pending={pending} onToggle={() => run(() => actions.updateType({ typeId: t.id, archived: !t.archived }), `${t.name} ${t.archived ? "restored" : "archived"}`)} />
         ))}
       </ul>
       <form

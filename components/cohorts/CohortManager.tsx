@@ -117,6 +117,7 @@ export function CohortManager({ cohorts, createCohort, renameCohort, deleteCohor
               <li key={m.id}>
                 <span className="swatch" style={{ background: m.color }} aria-hidden="true" />
                 {m.name}
+                {m.archived && <span className="muted"> (archived)</span>}
                 <button type="button" className="icon" aria-label={`Remove ${m.name}`} onClick={() => onToggle(m)} disabled={pending}>
                   ×
                 </button>

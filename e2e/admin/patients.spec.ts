@@ -54,34 +54,49 @@ test("an admin creates and edits a patient; the new name is on the next calendar
   await saveScreen(page, "admin-patients");
 });
 
-test("archiving a patient takes them off the cohort calendar and the picker; restoring brings them back", async ({ page, org, loginAs }) => {
+test("archiving a patient hides their future appointments but keeps their history on the calendars; restoring brings the future back", async ({ page, org, loginAs }) => {
   const [a, b] = org.patients;
-  await createTestCohort(org.id, `Rehab ${org.tag}`, [a!.id, b!.id]);
-  await createTestEvent(org.id, { title: `A session ${org.tag}`, start: dayAt(9), patientIds: [a!.id] });
-  await createTestEvent(org.id, { title: `B session ${org.tag}`, start: dayAt(11), patientIds: [b!.id] });
+  const cohortId = await createTestCohort(org.id, `Rehab ${org.tag}`, [a!.id, b!.id]);
+  await createTestEvent(org.id, { title: `A next week ${org.tag}`, start: dayAt(9, 7), patientIds: [a!.id] });
+  await createTestEvent(org.id, { title: `B last week ${org.tag}`, start: dayAt(11, -7), patientIds: [b!.id] });
+  await createTestEvent(org.id, { title: `B next week ${org.tag}`, start: dayAt(11, 7), patientIds: [b!.id] });
+  const dateOf = (days: number) => dayAt(11, days).toLocaleDateString("en-CA", { timeZone: "America/New_York" });
+  const cohortWeek = (days: number) => `?view=week&cohort=${cohortId}&date=${dateOf(days)}`;
+  const orgWeek = (days: number) => `?view=week&date=${dateOf(days)}`;
   await loginAs(org.admin);
   const planner = new PlannerPage(page);
-  await planner.goto();
-  await planner.showCohort(`Rehab ${org.tag}`);
-  await expect(planner.event(`B session ${org.tag}`)).toBeVisible();
+  await planner.goto(cohortWeek(7));
+  await expect(planner.event(`B next week ${org.tag}`)).toBeVisible();
 
   const record = new PatientRecordPage(page);
   await record.goto(b!.id);
   await page.getByRole("button", { name: "Archive patient" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Patient archived" })).toBeVisible();
 
-  await planner.goto();
-  await planner.showCohort(`Rehab ${org.tag}`);
-  await expect(planner.event(`A session ${org.tag}`)).toBeVisible();
-  await expect(planner.event(`B session ${org.tag}`)).toHaveCount(0);
+  // The cohort's and the organisation's calendars: last week's appointment stays, next week's is gone.
+  await planner.goto(cohortWeek(-7));
+  await expect(planner.event(`B last week ${org.tag}`)).toBeVisible();
+  // The legend still lists the archived member (their history is on this calendar), marked as such.
+  await expect(planner.legend.getByRole("listitem").filter({ hasText: b!.name })).toContainText("(archived)");
+  await saveScreen(page, "archived-patient-last-week");
+  await planner.goto(cohortWeek(7));
+  await expect(planner.event(`A next week ${org.tag}`)).toBeVisible();
+  await expect(planner.event(`B next week ${org.tag}`)).toHaveCount(0);
+  await saveScreen(page, "archived-patient-next-week");
+  await planner.goto(orgWeek(-7));
+  await expect(planner.event(`B last week ${org.tag}`)).toBeVisible();
+  await planner.goto(orgWeek(7));
+  await expect(planner.event(`A next week ${org.tag}`)).toBeVisible();
+  await expect(planner.event(`B next week ${org.tag}`)).toHaveCount(0);
   const picker = await page.request.get(`/api/patients?q=${encodeURIComponent(b!.name)}`);
   expect(((await picker.json()) as { patients: unknown[] }).patients).toEqual([]);
 
   await record.goto(b!.id);
   await page.getByRole("button", { name: "Restore patient" }).click();
-  await planner.goto();
-  await planner.showCohort(`Rehab ${org.tag}`);
-  await expect(planner.event(`B session ${org.tag}`)).toBeVisible();
+  await planner.goto(cohortWeek(7));
+  await expect(planner.event(`B next week ${org.tag}`)).toBeVisible();
+  await planner.goto(orgWeek(7));
+  await expect(planner.event(`B next week ${org.tag}`)).toBeVisible();
 });
 
 test("staff see patients but cannot change them; another organisation's admin reaches none of it", async ({ page, org, loginAs }) => {

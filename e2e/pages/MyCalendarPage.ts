@@ -14,7 +14,8 @@ export class MyCalendarPage {
 
   async goto() {
     await this.page.goto("/my-calendar");
-    await expect(this.calendar).toBeVisible();
+    // Loaded on the client, like the planner (e2e/pages/PlannerPage.ts).
+    await expect(this.calendar).toBeVisible({ timeout: 30_000 });
     await expect(this.calendar.getByRole("status").first()).not.toHaveText(/Loading/);
   }
 

@@ -28,7 +28,9 @@ export class PlannerPage {
   }
 
   async waitForLoaded() {
-    await expect(this.calendar).toBeVisible();
+    // The planner is loaded on the client ("Loading calendar…" until then): on a 2-core machine under
+    // load that alone has taken more than the default 10 s.
+    await expect(this.calendar).toBeVisible({ timeout: 30_000 });
     await expect(this.calendar.getByRole("status").first()).not.toHaveText(/Loading/);
   }
 

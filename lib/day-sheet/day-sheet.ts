@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
+import { shownDespiteArchiving } from "@/lib/events/archive-cutoffs";
 import type { AppointmentStatus } from "@/lib/db/schema";
 import { parseInput } from "@/lib/errors";
 import { addDays, zonedInstant } from "@/lib/time/zones";
@@ -64,6 +65,8 @@ export async function daySheets(
     FROM resources r
     LEFT JOIN occurrences o ON o.${column} = r.id AND o.start_at < ${to.toISOString()} AND o.end_at > ${from.toISOString()}
       AND o.start_at > ${from.toISOString()}::timestamptz - interval '31 days'
+      -- An archived patient's future is off the sheets as it is off the calendars.
+      AND ${shownDespiteArchiving(sql)}
     LEFT JOIN appointment_types t ON t.id = o.type_id
     LEFT JOIN resources other ON other.id = o.${otherColumn}
     WHERE r.org_id = ${actor.orgId} AND r.kind = ${kind} ${only}

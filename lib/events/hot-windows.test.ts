@@ -2,29 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db/client";
 import { closeRedis } from "@/lib/redis/client";
 import { createTestOrganization, type TestOrganization } from "@/lib/testing/test-organization";
+import { waitFor } from "@/lib/testing/wait-for";
 import { createEvent } from "./create-event";
 import { feedQueryFromSearchParams } from "./feed-query";
 import { hotWindows } from "./hot-windows";
 import { startInvalidationListener, stopInvalidationListener } from "./index/live-subscriber";
 import { syncEvent } from "./index/sync-event";
+import { indexReadable } from "@/lib/reliability/index-recovery";
 import { listOccurrencesJson } from "./list-occurrences";
 
 const TZ = "America/New_York";
 const QUERY = "start=2033-01-02T00:00:00&end=2033-01-09T00:00:00&timeZone=America/New_York";
 let org: TestOrganization;
 
-const waitFor = async (check: () => Promise<boolean>) => {
-  for (let i = 0; i < 100; i += 1) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("condition not reached within 1 s");
-};
-
 beforeAll(async () => {
   org = await createTestOrganization({ patients: 2 });
   startInvalidationListener();
-  await waitFor(async () => hotWindows().isLive());
+  // Reads use the cache once the live channel's heartbeat has answered.
+  await waitFor(async () => hotWindows().isLive() && indexReadable());
 });
 afterAll(async () => {
   await stopInvalidationListener();

@@ -71,7 +71,7 @@ function windowKey(actor: Actor, query: FeedQuery): string {
 }
 
 async function feedScope(actor: Actor, query: FeedQuery): Promise<PostgresFeedScope> {
-  if (isStaff(actor)) return { orgId: actor.orgId, patientIds: await resolvePatientScope(actor, query) };
+  if (isStaff(actor)) return { orgId: actor.orgId, ...(await resolvePatientScope(actor, query)) };
   const own = actor.patientId;
   if (!own) throw notFound("Patient");
   if (query.cohortId) throw notFound("Cohort");

@@ -2,6 +2,7 @@ import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
+import { archiveCutoffs, cutoffsBefore, cutoffsOf, forgetArchiveCutoffs, type ArchiveCutoffs } from "./archive-cutoffs";
 import type { FeedQuery } from "./feed-query";
 import { hotWindows } from "./hot-windows";
 
@@ -23,13 +24,28 @@ const globalForScope = globalThis as unknown as {
 const knownPatients = () => (globalForScope.cohortPatientsByOrg ??= new Map());
 const cohortMembers = () => (globalForScope.cohortMembers ??= new Map());
 
-export async function resolvePatientScope(actor: Actor, query: FeedQuery): Promise<string[] | undefined> {
-  if (query.cohortId) return membersOf(actor.orgId, query.cohortId);
+export interface PatientScope {
+  /** Undefined: the whole organisation. */
+  patientIds?: string[];
+  /** Archived patients whose future occurrences the view leaves out (archive-cutoffs.ts). */
+  archived?: ArchiveCutoffs;
+}
+
+/**
+ * Cohort and organisation views leave out archived patients' future occurrences. An explicit selection
+ * of patients does not: asking for a patient by id is a deliberate look at them (as their record's
+ * upcoming appointments are), and the pickers that build selections no longer offer archived patients.
+ */
+export async function resolvePatientScope(actor: Actor, query: FeedQuery): Promise<PatientScope> {
   if (query.patientIds) {
     await assertOwnPatients(actor.orgId, query.patientIds);
-    return query.patientIds;
+    return { patientIds: query.patientIds };
   }
-  return undefined;
+  const [patientIds, cutoffs] = await Promise.all([
+    query.cohortId ? membersOf(actor.orgId, query.cohortId) : undefined,
+    archiveCutoffs(actor.orgId),
+  ]);
+  return { patientIds, archived: patientIds ? cutoffsOf(cutoffs, patientIds) : cutoffsBefore(cutoffs, query.end) };
 }
 
 async function assertOwnPatients(orgId: string, patientIds: string[]): Promise<void> {
@@ -49,11 +65,10 @@ async function membersOf(orgId: string, cohortId: string, now = Date.now()): Pro
   const cached = cohortMembers().get(key);
   if (cached && cached.expires > now) return cached.members;
   const rows = await db().$sql<{ members: string[] | null }[]>`
-    SELECT array_agg(p.id) FILTER (WHERE p.id IS NOT NULL) AS members
+    SELECT array_agg(m.patient_id) FILTER (WHERE m.patient_id IS NOT NULL) AS members
     FROM cohorts c
+    -- Archived members too: their history stays on the cohort's calendar (the caller cuts their future).
     LEFT JOIN cohort_members m ON m.cohort_id = c.id
-    -- Archived patients leave their cohorts' views (they stay members, should they come back).
-    LEFT JOIN patients p ON p.id = m.patient_id AND p.archived_at IS NULL
     WHERE c.id = ${cohortId} AND c.org_id = ${orgId}
     GROUP BY c.id`;
   if (!rows[0]) throw notFound("Cohort");
@@ -73,11 +88,12 @@ export function forgetCohort(orgId: string, cohortId: string): void {
 }
 
 /**
- * Call after a patient of the organisation was archived or restored (cohort views leave archived
- * patients out): every cohort of the organisation answers anew. Other instances do the same when the
- * patient change arrives on the live channel (lib/events/index/live-subscriber.ts).
+ * Call after a patient of the organisation was archived or restored (cohort and organisation views
+ * leave archived patients' future out): every view of the organisation answers anew. Other instances
+ * do the same when the patient change arrives on the live channel (lib/events/index/live-subscriber.ts).
  */
-export function forgetOrgCohorts(orgId: string): void {
+export function forgetOrgPatientScope(orgId: string): void {
   for (const key of cohortMembers().keys()) if (key.startsWith(`${orgId}|`)) cohortMembers().delete(key);
+  forgetArchiveCutoffs(orgId);
   hotWindows().invalidateOrg(orgId);
 }

@@ -134,4 +134,9 @@ export interface LiveUpdate {
    * empty): calendars look their names and colours up again, cohort views re-read their members.
    */
   patient?: "updated" | "archived";
+  /**
+   * Set by an instance that committed a change it could not write through (its cache breaker open): other
+   * instances stop trusting the index and replay the outbox, and calendars refetch.
+   */
+  unindexed?: true;
 }

@@ -83,6 +83,12 @@ describe("patient records", () => {
     await setPatientArchived(admin, b!.id, true);
     expect(await titles()).toEqual([`A appt ${org.tag}`]);
     expect((await searchPatients(org.staff.actor, { q: b!.name })).patients).toEqual([]);
+    // A cohort calendar's legend still lists the archived member, flagged (their history shows there).
+    const members = await searchPatients(org.staff.actor, { cohortId, archived: "include" });
+    expect(members.patients).toContainEqual({ id: b!.id, name: b!.name, color: "#1a73e8", archived: true });
+    expect(await lookupPatients(org.staff.actor, [b!.id])).toEqual([{ id: b!.id, name: b!.name, color: "#1a73e8", archived: true }]);
+    await expect(searchPatients(org.staff.actor, { q: b!.name, archived: "include" })).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/give a cohort/) });
+    await expect(searchPatients(org.staff.actor, { cohortId, archived: "yes" })).rejects.toMatchObject({ code: "bad_request" });
     // History stays: the patient's own record and an explicit look at them still show it.
     const explicit = await listOccurrencesJson(org.staff.actor, { ...query, cohortId: undefined, patientIds: [b!.id] });
     expect(explicit.toString()).toContain(`B appt ${org.tag}`);

@@ -2,13 +2,15 @@ import "server-only";
 import { z } from "zod";
 import { isStaff, requireStaff, type Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
-import { invalidInput, notFound } from "@/lib/errors";
+import { badRequest, invalidInput, notFound } from "@/lib/errors";
 
 /** What the UI needs of a patient: a name to show and the colour their appointments carry. */
 export interface PatientSummary {
   id: string;
   name: string;
   color: string;
+  /** Present (true) only for an archived patient: their history still shows on calendars. */
+  archived?: true;
 }
 
 export interface PatientPage {
@@ -26,6 +28,8 @@ const searchSchema = z.object({
   // Keyset cursor "name\u0000id": paging stays one index range scan however deep the list goes.
   after: z.string().max(300).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(PAGE_SIZE),
+  // A cohort calendar's legend lists archived members too (their history stays on it); pickers never do.
+  archived: z.enum(["exclude", "include"], { message: 'must be "exclude" or "include"' }).default("exclude"),
 });
 
 const requirePatientStaff = (actor: Actor) => requireStaff(actor, "Only staff can list patients");
@@ -39,7 +43,8 @@ export async function searchPatients(actor: Actor, input: unknown): Promise<Pati
   requirePatientStaff(actor);
   const parsed = searchSchema.safeParse(input);
   if (!parsed.success) throw invalidInput(parsed.error);
-  const { q, cohortId, after, limit } = parsed.data;
+  const { q, cohortId, after, limit, archived } = parsed.data;
+  if (archived === "include" && !cohortId) throw badRequest("archived=include lists a cohort's members: give a cohort");
   const sql = db().$sql;
   if (cohortId) {
     const [cohort] = await sql`SELECT 1 FROM cohorts WHERE id = ${cohortId} AND org_id = ${actor.orgId}`;
@@ -47,15 +52,15 @@ export async function searchPatients(actor: Actor, input: unknown): Promise<Pati
   }
   const [afterName, afterId] = after ? after.split("\u0000") : [];
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await sql<PatientSummary[]>`
-    SELECT p.id, p.name, p.color FROM patients p
+  const rows = await sql<SummaryRow[]>`
+    SELECT p.id, p.name, p.color, p.archived_at IS NOT NULL AS archived FROM patients p
     ${cohortId ? sql`JOIN cohort_members m ON m.patient_id = p.id AND m.cohort_id = ${cohortId}` : sql``}
-    WHERE p.org_id = ${actor.orgId} AND p.archived_at IS NULL
+    WHERE p.org_id = ${actor.orgId} ${archived === "include" ? sql`` : sql`AND p.archived_at IS NULL`}
       ${q ? sql`AND p.name ILIKE ${pattern}` : sql``}
       ${afterName !== undefined && afterId ? sql`AND (p.name, p.id) > (${afterName}, ${afterId}::uuid)` : sql``}
     ORDER BY p.name, p.id
     LIMIT ${limit + 1}`;
-  const page = rows.slice(0, limit).map((r) => ({ id: r.id, name: r.name, color: r.color }));
+  const page = rows.slice(0, limit).map(summary);
   const last = page.at(-1);
   return { patients: page, next: rows.length > limit && last ? `${last.name}\u0000${last.id}` : null };
 }
@@ -72,9 +77,12 @@ export async function lookupPatients(actor: Actor, ids: unknown): Promise<Patien
   if (!parsed.success) throw invalidInput(parsed.error);
   const wanted = isStaff(actor) ? parsed.data : parsed.data.filter((id) => id === actor.patientId);
   if (wanted.length === 0) return [];
-  const rows = await db().$sql<PatientSummary[]>`
-    SELECT id, name, color FROM patients
+  const rows = await db().$sql<SummaryRow[]>`
+    SELECT id, name, color, archived_at IS NOT NULL AS archived FROM patients
     WHERE org_id = ${actor.orgId} AND id = ANY(${[...new Set(wanted)]}::uuid[])
     ORDER BY name, id`;
-  return rows.map((r) => ({ id: r.id, name: r.name, color: r.color }));
+  return rows.map(summary);
 }
+
+type SummaryRow = Omit<PatientSummary, "archived"> & { archived: boolean };
+const summary = (r: SummaryRow): PatientSummary => ({ id: r.id, name: r.name, color: r.color, ...(r.archived ? { archived: true as const } : {}) });

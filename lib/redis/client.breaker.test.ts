@@ -1,41 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts, startRedisServer } from "@/scripts/lib/redis-servers.mjs";
-import { extraPortRange, faultDataDir, overrideEnv } from "@/scripts/testing/fault-env.mjs";
+import { startOwnRedis, stopOwnRedis, type OwnRedis } from "@/lib/testing/own-redis";
+import { waitFor } from "@/lib/testing/wait-for";
 
 /**
  * The cache client's breaker against a real redis-server of this test's own: frozen (commands hang),
  * then stopped (connection refused), then back. Bounded waits only; nothing timed is asserted.
  */
-type Server = Awaited<ReturnType<typeof startRedisServer>>;
-let server: Server;
-const [port] = await freePorts(1, extraPortRange(), "TEST_EXTRA_PORTS");
+let server: OwnRedis;
 
 beforeAll(async () => {
-  server = await startRedisServer({ dir: faultDataDir(`breaker-${process.pid}`), port: port!, name: "breaker test redis" });
-  overrideEnv({
-    REDIS_URL: server.url,
-    SESSION_REDIS_URL: server.url,
-    REDIS_CLUSTER_NODES: undefined,
-    REDIS_COMMAND_TIMEOUT_MS: "200",
-    REDIS_BREAKER_FAILURES: "3",
-    REDIS_BREAKER_PROBE_MS: "50",
-    LOG_LEVEL: "silent",
-  });
+  server = await startOwnRedis("breaker", { REDIS_COMMAND_TIMEOUT_MS: "200", REDIS_BREAKER_FAILURES: "3", REDIS_BREAKER_PROBE_MS: "50" });
 });
-
-afterAll(async () => {
-  const { closeRedis } = await import("./client");
-  await closeRedis();
-  await server?.stop();
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(check: () => boolean, what: string) {
-  for (let waited = 0; !check(); waited += 20) {
-    if (waited > 15_000) throw new Error(`${what} did not happen within 15 s`);
-    await sleep(20);
-  }
-}
+afterAll(() => stopOwnRedis(server));
 
 describe("Redis circuit breaker", () => {
   it("keeps the reminder broker's failures off the breaker that guards sessions", async () => {
@@ -48,7 +24,7 @@ describe("Redis circuit breaker", () => {
     expect(redisBreakers().reminders?.state).toBe("open");
     expect(redisBreakers().sessions?.state).toBe("closed");
     expect(await sessionRedis().ping()).toBe("PONG");
-    await until(() => redisBreakers().reminders?.state === "closed", "the broker's breaker closing once its server answers");
+    await waitFor(() => redisBreakers().reminders?.state === "closed", 15_000, "the broker's breaker closing once its server answers");
     expect(redisBreakers().sessions).toMatchObject({ opened: 0 });
   });
 
@@ -66,7 +42,7 @@ describe("Redis circuit breaker", () => {
     expect(pipelined.map(([error]) => error instanceof RedisUnavailableError)).toEqual([true, true]);
 
     server.resume();
-    await until(() => redisBreakers().cache?.state === "closed", "closing after the server answered again");
+    await waitFor(() => redisBreakers().cache?.state === "closed", 15_000, "closing after the server answered again");
     expect(await cacheRedis().set("after", "1")).toBe("OK");
     expect(redisBreakers().cache).toMatchObject({ opened: 1 });
   });
@@ -74,13 +50,13 @@ describe("Redis circuit breaker", () => {
   it("opens at once when the connection is lost, queues nothing, and closes once the server is back", async () => {
     const { cacheRedis, redisBreakers } = await import("./client");
     await server.stop();
-    await until(() => redisBreakers().cache?.state === "open", "opening on the lost connection");
+    await waitFor(() => redisBreakers().cache?.state === "open", 15_000, "opening on the lost connection");
     const refused = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => cacheRedis().get(`k${i}`)));
     expect(refused.every((r) => r.status === "rejected" && (r.reason as { code?: string }).code === "REDIS_UNAVAILABLE")).toBe(true);
     expect((cacheRedis() as unknown as { offlineQueue: { length: number } }).offlineQueue.length, "commands queued").toBe(0);
 
     await server.restart();
-    await until(() => redisBreakers().cache?.state === "closed", "closing after the restart");
+    await waitFor(() => redisBreakers().cache?.state === "closed", 15_000, "closing after the restart");
     expect(await cacheRedis().ping()).toBe("PONG");
   });
 });

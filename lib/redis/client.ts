@@ -37,15 +37,17 @@ type SendCommand = (command: Command, stream?: unknown, node?: unknown) => unkno
  * down or hangs costs callers nothing after the first few timeouts, and nothing piles up in memory.
  * Connection handshakes (status "connect") and the breaker's own probes pass.
  */
+/** Commands that pass a breaker: its own probes, and announcements that must go out even while it is open. */
+const unguarded = new WeakSet<Command>();
+
 function guard(client: RedisClient, name: string): CircuitBreaker {
   const send = client.sendCommand.bind(client) as SendCommand;
-  const probes = new WeakSet<Command>();
   const ping = (target: Redis | Cluster, direct: boolean) => {
     // Never into an offline queue: while disconnected, a probe every interval would pile up there.
     // ("wait": a cluster's node connection not opened yet; the ping opens it.)
     if (target.status !== "ready" && target.status !== "wait") return Promise.reject(new Error(`${name} is ${target.status}`));
     const command = new Command("ping", []);
-    probes.add(command);
+    unguarded.add(command);
     if (direct) send(command);
     else target.sendCommand(command);
     return command.promise;
@@ -66,7 +68,8 @@ function guard(client: RedisClient, name: string): CircuitBreaker {
   });
 
   (client as { sendCommand: SendCommand }).sendCommand = (command, stream, node) => {
-    if (!probes.has(command) && client.status !== "connect" && !breaker.allow()) {
+    if (unguarded.has(command)) return send(command, stream, node);
+    if (client.status !== "connect" && !breaker.allow()) {
       command.reject(new RedisUnavailableError(name));
       return command.promise;
     }
@@ -161,6 +164,20 @@ export function sessionRedis(): Redis {
  */
 export function reminderRedis(): Redis {
   return (connections().reminders ??= connectStandalone(env().SESSION_REDIS_URL, "cohort-reminders")).client;
+}
+
+/**
+ * Publishes on the cache's live channels even while the cache's breaker is open, without waiting for an
+ * answer and never into an offline queue: sent on the connection if it is up (a frozen server runs it when
+ * it resumes), dropped if it is not. For the one message that must not wait for the breaker to close.
+ */
+export function publishPastBreaker(channel: string, message: string): void {
+  const client = cacheRedis();
+  if (client.status !== "ready") return;
+  const command = new Command("publish", [channel, message]);
+  unguarded.add(command);
+  command.promise.catch(() => {});
+  client.sendCommand(command);
 }
 
 /** A new connection to the cache for SUBSCRIBE (a subscribed connection can run nothing else). */

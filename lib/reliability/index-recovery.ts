@@ -11,20 +11,34 @@ import { onBreakerChange, redisBreakers } from "@/lib/redis/client";
  */
 interface RecoveryState {
   recovering: boolean;
+  /** A replay is running; `again`: something was marked suspect meanwhile, so it makes another pass. */
+  draining: boolean;
+  again: boolean;
   started: boolean;
   /** How many recoveries ran and how long the last one took (for the reliability report). */
   runs: number;
   lastMs: number;
+  /** The live channel's heartbeat (lib/reliability/subscription-watch), once the listener runs. */
+  lease?: () => boolean;
 }
 const globalForRecovery = globalThis as unknown as { cohortIndexRecovery?: RecoveryState };
-const state = (): RecoveryState => (globalForRecovery.cohortIndexRecovery ??= { recovering: false, started: false, runs: 0, lastMs: 0 });
+const state = (): RecoveryState => (globalForRecovery.cohortIndexRecovery ??= { recovering: false, draining: false, again: false, started: false, runs: 0, lastMs: 0 });
 
 const RETRY_MS = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** True when reads may come from the index: its Redis answers and nothing is left to replay. */
+/**
+ * True when reads may come from the index: its Redis answers, nothing is left to replay, and the live
+ * channel's heartbeat is recent enough that no outage can have gone unnoticed.
+ */
 export function indexReadable(): boolean {
-  return !state().recovering && redisBreakers().cache?.state !== "open";
+  const s = state();
+  return !s.recovering && redisBreakers().cache?.state !== "open" && (s.lease?.() ?? true);
+}
+
+/** Reads use the index only while `fresh()` holds (null: no heartbeat, as in a one-off script). */
+export function setIndexLease(fresh: (() => boolean) | null): void {
+  state().lease = fresh ?? undefined;
 }
 
 export function indexRecoveryStats(): { recovering: boolean; runs: number; lastMs: number } {
@@ -33,23 +47,37 @@ export function indexRecoveryStats(): { recovering: boolean; runs: number; lastM
 }
 
 async function drain(): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    if (redisBreakers().cache?.state === "open") return; // away again: the next close starts over
-    try {
-      // Every row, young ones too: replaying an in-flight write-through is harmless (it is idempotent).
-      while ((await reconcileOutbox({ olderThanMs: 0, limit: 500 })) > 0);
-      break;
-    } catch (error) {
-      logger().debug({ err: error }, "index recovery pass failed; retrying");
-      await sleep(RETRY_MS);
-    }
-  }
   const s = state();
-  s.recovering = false;
-  s.runs += 1;
-  s.lastMs = Date.now() - started;
-  logger().info({ ms: s.lastMs }, "index recovered: outbox replayed, reads use the index again");
+  // One replay at a time; a suspicion raised during it (a write committed after its last pass read the
+  // outbox) makes it go round once more rather than end and let reads back too early.
+  if (s.draining) {
+    s.again = true;
+    return;
+  }
+  s.draining = true;
+  const started = Date.now();
+  try {
+    do {
+      s.again = false;
+      for (;;) {
+        if (redisBreakers().cache?.state === "open") return; // away again: the next close starts over
+        try {
+          // Every row, young ones too: replaying an in-flight write-through is harmless (it is idempotent).
+          while ((await reconcileOutbox({ olderThanMs: 0, limit: 500 })) > 0);
+          break;
+        } catch (error) {
+          logger().debug({ err: error }, "index recovery pass failed; retrying");
+          await sleep(RETRY_MS);
+        }
+      }
+    } while (s.again);
+    s.recovering = false;
+    s.runs += 1;
+    s.lastMs = Date.now() - started;
+    logger().info({ ms: s.lastMs }, "index recovered: outbox replayed, reads use the index again");
+  } finally {
+    s.draining = false;
+  }
 }
 
 /** Reads stay off the index from now until `recoverIndex()` has replayed the outbox. */
@@ -57,6 +85,7 @@ export function markIndexSuspect(reason: string): void {
   const s = state();
   if (!s.recovering) logger().warn({ reason }, "the cache may have missed writes: reads avoid the index until it has caught up");
   s.recovering = true;
+  if (s.draining) s.again = true;
 }
 
 /** Replays the outbox, then lets reads use the index again (when it was marked suspect). */

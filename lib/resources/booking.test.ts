@@ -53,7 +53,9 @@ describe("no double booking of clinicians and rooms", () => {
     const [count] = await db().$sql<{ n: number }[]>`SELECT count(*)::int AS n FROM occurrences WHERE clinician_id = ${clinician}`;
     expect(count!.n).toBe(1);
     expect(await compareIndex(org.id, { org: units.orgMs, patient: units.patientMs })).toEqual([]);
-  });
+    // 50 creates through a pool of 10 connections, each loser waiting on the winner's exclusion lock: on a
+    // loaded 2-core machine that can outlast the default 20 s.
+  }, 60_000);
 
   it("refuses an overlapping room booking but allows back-to-back ones and other rooms' or clinicians' slots", async () => {
     await createEvent(staff(), { title: "Room A", ...slot("2031-06-03", "10:00", "11:00"), patientIds: [patient(0)], roomId: room });

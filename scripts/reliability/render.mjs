@@ -204,11 +204,13 @@ const SECTIONS = [
 
 const LIMITS = `## What is not covered, and why
 
-- **An instance that neither sends a command nor hears its heartbeat fail.** After a Redis freeze or restart,
-  each instance keeps reads off the index until it has replayed the outbox; it learns of the outage from its
-  own breaker or from the 1-second heartbeat on its live-channel subscription. During the first second or two
-  of a freeze, an instance that has not noticed yet may still serve what it held (a write made on another
-  instance in that second reaches it when the outbox is replayed).
+- **The moment between a write's acknowledgement and its invalidation's delivery.** As without faults, an
+  instance may serve what it held until the invalidation reaches it. A writer whose breaker is still open
+  after Redis came back announces each change it could not write through on the live channel anyway
+  (past its breaker, not waited for), and instances that hear it replay the outbox before reading the
+  index again; if Redis is away the announcement is lost, but then every instance's heartbeat has already
+  taken reads off the index. The scenarios write only during the outage, so this path is covered by an
+  integration test (\`lib/events/index/unindexed-announcement.test.ts\`), not by the figures here.
 - **A write-through delayed across a Redis restart.** Records and tombstones make write-throughs apply in
   revision order; a write-through that read Postgres before a delete and reaches Redis only after Redis lost
   the tombstone (restarted empty) could bring the deleted event back until its set expires. It needs a

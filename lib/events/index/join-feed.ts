@@ -1,5 +1,6 @@
 import "server-only";
 import { isAscii } from "node:buffer";
+import type { ArchiveCutoffs } from "../archive-cutoffs";
 import { isFull, parseTemplate, REF_LENGTH, SEP, TEMPLATE_SEP, type Template } from "./members";
 
 /**
@@ -21,9 +22,10 @@ const CANCELLED = '"status":"cancelled"';
 /**
  * The feed body, in the Postgres path's order (start, end, event id). A patient's own feed never shows an
  * occurrence that does not name them, whatever a set holds, nor a cancelled one (staff see those struck
- * through, patients not at all).
+ * through, patients not at all). `archived` (the organisation's view): an occurrence all of whose patients
+ * were archived at or before its start is left out (lib/events/archive-cutoffs.ts).
  */
-export function joinFeed(members: Buffer, refs: Buffer, templates: Buffer, startMs: number, ownPatientId?: string): Buffer {
+export function joinFeed(members: Buffer, refs: Buffer, templates: Buffer, startMs: number, ownPatientId?: string, archived?: ArchiveCutoffs): Buffer {
   const ascii = isAscii(members) && isAscii(templates);
   const encoding = ascii ? "latin1" : "utf8";
   const byRef = templatesOf(refs.length ? refs.toString("latin1").split(SEP) : [], templates);
@@ -49,6 +51,7 @@ export function joinFeed(members: Buffer, refs: Buffer, templates: Buffer, start
       row = { start, end: start + t.durationMs, eventId: t.eventId, json };
     }
     if (name && (!row.json.includes(name) || row.json.includes(CANCELLED))) continue;
+    if (archived?.size && hidden(row, archived)) continue;
     rows.push(row);
   }
   // Redis orders ties by member bytes; Postgres by end, then event id.
@@ -59,6 +62,23 @@ export function joinFeed(members: Buffer, refs: Buffer, templates: Buffer, start
     }
   }
   return Buffer.from(`[${rows.map((row) => row.json).join(",")}]`, encoding);
+}
+
+// Only a key can read like this (inside a JSON string every quote is escaped); ids are 36-character UUIDs.
+const PATIENT_IDS = '"patientIds":[';
+
+/** Whether every patient the occurrence names was archived at or before its start. */
+function hidden(row: Row, archived: ArchiveCutoffs): boolean {
+  let q = row.json.indexOf(PATIENT_IDS);
+  if (q < 0) return false;
+  q += PATIENT_IDS.length;
+  if (row.json[q] !== '"') return false;
+  while (row.json[q] === '"') {
+    const cut = archived.get(row.json.slice(q + 1, q + 37));
+    if (cut === undefined || row.start < cut) return false;
+    q += 39;
+  }
+  return true;
 }
 
 /**

@@ -1,14 +1,14 @@
 import "server-only";
 import { logger } from "@/lib/logger";
-import { markIndexSuspect, recoverIndex } from "@/lib/reliability/index-recovery";
-import { watchSubscription } from "@/lib/reliability/subscription-watch";
+import { markIndexSuspect, recoverIndex, setIndexLease } from "@/lib/reliability/index-recovery";
+import { watchSubscription, type SubscriptionWatch } from "@/lib/reliability/subscription-watch";
 import { createSubscriber, type RedisClient } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { hotWindows } from "../hot-windows";
-import { forgetOrgCohorts } from "../patient-scope";
+import { forgetOrgPatientScope } from "../patient-scope";
 import type { LiveUpdate } from "../types";
 
-const globalForSubscriber = globalThis as unknown as { cohortInvalidations?: RedisClient };
+const globalForSubscriber = globalThis as unknown as { cohortInvalidations?: { subscriber: RedisClient; watch: SubscriptionWatch } };
 
 /**
  * Listens to every organisation's live channel and drops the hot windows each change touches. The hot
@@ -20,7 +20,6 @@ export function startInvalidationListener(): void {
   const orgOf = (channel: string) => channel.slice(channel.indexOf("{") + 1, channel.lastIndexOf("}"));
   // The cache's own server (or cluster): that is where write-throughs publish.
   const subscriber = createSubscriber("cohort-invalidations");
-  globalForSubscriber.cohortInvalidations = subscriber;
 
   const hot = hotWindows();
   subscriber.on("ready", () => {
@@ -32,7 +31,7 @@ export function startInvalidationListener(): void {
   for (const event of ["close", "end", "error"] as const) subscriber.on(event, () => hot.setLive(false));
   // A Redis that hangs closes nothing: a heartbeat notices. Messages may have been missed meanwhile, and
   // other instances' write-throughs may have failed: the index is suspect too until the outbox is replayed.
-  watchSubscription(subscriber, {
+  const watch = watchSubscription(subscriber, {
     onDown: (reason) => {
       hot.setLive(false);
       markIndexSuspect(`live channel silent: ${reason}`);
@@ -42,10 +41,16 @@ export function startInvalidationListener(): void {
       recoverIndex();
     },
   });
+  setIndexLease(watch.fresh);
+  globalForSubscriber.cohortInvalidations = { subscriber, watch };
   subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
     try {
       const update = JSON.parse(message) as LiveUpdate;
-      if (update.patient === "archived") forgetOrgCohorts(orgOf(channel));
+      if (update.unindexed) {
+        hot.invalidateOrg(orgOf(channel));
+        markIndexSuspect("another instance committed a change it could not write through");
+        recoverIndex();
+      } else if (update.patient === "archived") forgetOrgPatientScope(orgOf(channel));
       else hot.invalidate(orgOf(channel), update.patientIds);
     } catch {
       // A message we cannot read could have concerned anything: start over.
@@ -55,8 +60,11 @@ export function startInvalidationListener(): void {
 }
 
 export async function stopInvalidationListener(): Promise<void> {
-  const subscriber = globalForSubscriber.cohortInvalidations;
+  const listener = globalForSubscriber.cohortInvalidations;
   globalForSubscriber.cohortInvalidations = undefined;
   hotWindows().setLive(false);
-  await subscriber?.quit().catch(() => subscriber.disconnect());
+  if (!listener) return;
+  listener.watch.stop();
+  setIndexLease(null);
+  await listener.subscriber.quit().catch(() => listener.subscriber.disconnect());
 }

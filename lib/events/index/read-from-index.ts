@@ -5,6 +5,7 @@ import { cacheRedis } from "@/lib/redis/client";
 import { keys, ttl, units } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
 import { recordCacheRead } from "@/lib/metrics/instruments"; // ops metrics
+import type { ArchiveCutoffs } from "../archive-cutoffs";
 import { hydrateTemplates, hydrateUnits, primeLookback, type MissingUnit } from "./hydrate";
 import { joinFeed } from "./join-feed";
 
@@ -17,6 +18,12 @@ export interface IndexScope {
   patientIds?: string[];
   /** A patient's own feed: members that do not name this patient are dropped, whatever a set holds. */
   ownPatientId?: string;
+  /**
+   * Archived patients whose future the view leaves out (lib/events/archive-cutoffs.ts): with patientIds,
+   * their sets are read only up to their cut-off; for the organisation, occurrences all of whose
+   * patients are archived at or before their start are dropped.
+   */
+  archived?: ArchiveCutoffs;
 }
 
 /**
@@ -33,6 +40,7 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
     : [keys.orgEvents(scope.orgId)];
   const unitMs = scope.patientIds ? units.patientMs : units.orgMs;
   const kind = scope.ownPatientId ? "own" : scope.patientIds ? "patients" : "org"; // ops metrics
+  const cutoffs = scope.patientIds ? setCutoffs(scope.patientIds, scope.archived) : [0];
 
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const reply = (await redis.readWindowBuffer(
@@ -45,11 +53,12 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
       unitMs,
       UNKNOWN_LOOKBACK_MS,
       ttl.indexSetSeconds(),
+      ...cutoffs,
     )) as [number, ...(Buffer | number)[]];
     if (reply[0] === 1) {
       recordCacheRead(kind, attempt === 0 ? "hit" : "miss"); // ops metrics
       const [members, refs, templates] = reply.slice(1) as Buffer[];
-      return joinFeed(members!, refs!, templates!, start.getTime(), scope.ownPatientId);
+      return joinFeed(members!, refs!, templates!, start.getTime(), scope.ownPatientId, scope.patientIds ? undefined : scope.archived);
     }
     if (attempt === ATTEMPTS - 1) break;
     if (reply[0] === 2) {
@@ -72,3 +81,12 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
   return null;
 }
 
+
+/** read-window.lua's cut-off arguments: n, then (set number, cut-off) pairs of archived patients' sets. */
+function setCutoffs(patientIds: string[], archived: ArchiveCutoffs | undefined): (string | number)[] {
+  const pairs = patientIds.flatMap((id, i) => {
+    const at = archived?.get(id);
+    return at === undefined ? [] : [i + 1, at];
+  });
+  return [pairs.length / 2, ...pairs];
+}

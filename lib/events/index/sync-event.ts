@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
-import { cacheRedis } from "@/lib/redis/client";
+import { cacheRedis, publishPastBreaker } from "@/lib/redis/client";
 import { keys, ttl } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
 import { recordWriteThrough } from "@/lib/metrics/instruments"; // ops metrics
@@ -110,6 +110,10 @@ export async function syncEventAfterCommit(orgId: string, eventId: string, read?
   } catch (error) {
     recordWriteThrough("failed"); // ops metrics
     hotWindows().invalidateOrg(orgId);
+    // Redis may well answer others (this breaker opened during a blip and has not probed yet): tell them,
+    // or they would serve the index without this change until the breaker closes and replays the outbox.
+    const update: LiveUpdate = { eventId, version: 0, deleted: false, patientIds: [], unindexed: true };
+    publishPastBreaker(keys.liveChannel(orgId), JSON.stringify(update));
     logger().warn({ err: error, eventId }, "index write-through failed; the reconciler will retry");
   }
 }

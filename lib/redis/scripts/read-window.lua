@@ -3,6 +3,8 @@
 -- KEYS[1] org max duration  KEYS[2] org template hash  KEYS[3..] sorted sets (the org set, or patient sets)
 -- ARGV[1] start ms  ARGV[2] end ms  ARGV[3] hydration unit (ms)  ARGV[4] look-back when unknown (ms)
 -- ARGV[5] TTL (s, slid on read)
+-- ARGV[6] n, then n pairs (set number: 1 for KEYS[3]…, cut-off ms): an archived patient's set is read
+--   only up to their archiving (lib/events/archive-cutoffs.ts); nothing past it is read, or needs hydrating.
 -- Each set holds a sentinel member "~<unit>" (score -1) for every unit that is completely hydrated;
 -- eviction takes a set with its sentinels, so a partial set is never mistaken for a complete one. A
 -- template can be evicted apart from the sets: a member whose template is missing is a miss too.
@@ -12,12 +14,22 @@ local start, finish, unit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[
 local known = redis.call('GET', KEYS[1])
 local lookback = tonumber(known or ARGV[4])
 local from = start - lookback
-local firstUnit, lastUnit = math.floor(from / unit), math.floor((finish - 1) / unit)
+local firstUnit = math.floor(from / unit)
+
+-- Where each set's read stops: the window's end, or an archived patient's cut-off before it.
+local upto = {}
+for k = 3, #KEYS do upto[k] = finish end
+for i = 7, 6 + 2 * tonumber(ARGV[6] or '0'), 2 do
+  local k = tonumber(ARGV[i]) + 2
+  upto[k] = math.min(finish, tonumber(ARGV[i + 1]))
+end
 
 local missing = { 0, known and 1 or 0 }
 for k = 3, #KEYS do
-  for u = firstUnit, lastUnit do
-    if not redis.call('ZSCORE', KEYS[k], '~' .. u) then missing[#missing + 1] = (k - 2) .. ':' .. u end
+  if upto[k] > from then
+    for u = firstUnit, math.floor((upto[k] - 1) / unit) do
+      if not redis.call('ZSCORE', KEYS[k], '~' .. u) then missing[#missing + 1] = (k - 2) .. ':' .. u end
+    end
   end
 end
 if #missing > 2 then return missing end
@@ -42,19 +54,23 @@ local function keep(m, score)
 end
 
 if #KEYS == 3 then
-  local reply = redis.call('ZRANGEBYSCORE', KEYS[3], from, '(' .. finish, 'WITHSCORES')
-  for i = 1, #reply, 2 do keep(reply[i], reply[i + 1]) end
+  if upto[3] > from then
+    local reply = redis.call('ZRANGEBYSCORE', KEYS[3], from, '(' .. upto[3], 'WITHSCORES')
+    for i = 1, #reply, 2 do keep(reply[i], reply[i + 1]) end
+  end
   redis.call('EXPIRE', KEYS[3], ttl)
 else
   -- Several patients: a group session is in each of their sets; merge in (start, member) order.
   local dup, rows = {}, {}
   for k = 3, #KEYS do
-    local reply = redis.call('ZRANGEBYSCORE', KEYS[k], from, '(' .. finish, 'WITHSCORES')
-    for i = 1, #reply, 2 do
-      local m = reply[i]
-      if not dup[m] then
-        dup[m] = true
-        rows[#rows + 1] = { tonumber(reply[i + 1]), m, reply[i + 1] }
+    if upto[k] > from then
+      local reply = redis.call('ZRANGEBYSCORE', KEYS[k], from, '(' .. upto[k], 'WITHSCORES')
+      for i = 1, #reply, 2 do
+        local m = reply[i]
+        if not dup[m] then
+          dup[m] = true
+          rows[#rows + 1] = { tonumber(reply[i + 1]), m, reply[i + 1] }
+        end
       end
     end
     redis.call('EXPIRE', KEYS[k], ttl)
