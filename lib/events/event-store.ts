@@ -96,9 +96,9 @@ export function initialUntil(startAt: Date, now = new Date()): Date {
  * the event, its patients, its occurrences, the organisation's longest occurrence, the outbox row.
  */
 export function newEventStatements(tx: Tx, event: EventRow, patientIds: string[]): Statement[] {
-  const { createdAt: _createdAt, updatedAt: _updatedAt, ...row } = event;
   return [
-    tx.insert(events).values(row),
+    // The timestamps are Postgres' own (its clock, as for every other row).
+    tx.insert(events).values({ ...event, createdAt: undefined, updatedAt: undefined }),
     tx.insert(eventPatients).values(patientIds.map((patientId) => ({ eventId: event.id, patientId }))),
     ...newOccurrenceInserts(tx, event, patientIds, event.materializedUntil ?? initialUntil(event.startAt)),
     longestOccurrenceUpdate(event),
