@@ -7,9 +7,8 @@
 import { hashPassword } from "@/lib/auth/passwords";
 import { closeDb, db } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
-import { compareIndex, setDifference, type IndexDifference } from "@/lib/events/index/compare-index";
+import { compareIndex, expectedIndex, setDifference, templateDifference, type IndexDifference } from "@/lib/events/index/compare-index";
 import { readFromIndex } from "@/lib/events/index/read-from-index";
-import { epochMs, occurrenceJson } from "@/lib/events/occurrence-json";
 import { cacheRedis, closeRedis, scanCache } from "@/lib/redis/client";
 import { keys, units } from "@/lib/redis/keys";
 import { generate, seedOrganizations, SCALES, type ScaleName } from "./generate";
@@ -115,32 +114,16 @@ async function warm(args: WarmArgs) {
 }
 
 /**
- * compareIndex's checks, in linear time and chunked reads: every member a set holds must be what Postgres
- * says now, and every hydrated unit must hold all of Postgres' occurrences in it. (compareIndex itself
- * builds its expectations with an array copy per member, quadratic in a set's size, and reads each set
- * with one ZRANGE: fine for a test organisation, minutes or a command timeout for 60,000+ occurrences.)
+ * compareIndex's checks with chunked reads: every member a set holds must be what Postgres says now, every
+ * hydrated unit must hold all of Postgres' occurrences in it, and every template must be current.
+ * (compareIndex reads each set with one ZRANGE: fine for a test organisation, a command timeout for
+ * 60,000+ occurrences.)
  */
 async function compareLinear(orgId: string): Promise<IndexDifference[]> {
-  const sql = db().$sql;
   const redis = cacheRedis();
-  const [org] = await sql<{ time_zone: string }[]>`SELECT time_zone FROM organizations WHERE id = ${orgId}`;
-  if (!org) return [];
-  const rows = await sql<{ start_ms: string; member: string; patient_ids: string[] }[]>`
-    SELECT ${epochMs(sql, sql`o.start_at`)}::text AS start_ms,
-           lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, org.time_zone)} AS member,
-           o.patient_ids
-    FROM occurrences o WHERE o.org_id = ${orgId}`;
-  const expected = new Map<string, { start: number; member: string }[]>();
-  const add = (set: string, start: number, member: string) => {
-    let list = expected.get(set);
-    if (!list) expected.set(set, (list = []));
-    list.push({ start, member });
-  };
-  for (const row of rows) {
-    add(keys.orgEvents(orgId), Number(row.start_ms), row.member);
-    for (const id of row.patient_ids) add(keys.patientEvents(orgId, id), Number(row.start_ms), row.member);
-  }
-  const sets = new Set([...expected.keys(), keys.orgEvents(orgId)]);
+  const expected = await expectedIndex(orgId);
+  if (!expected) return [];
+  const sets = new Set([...expected.sets.keys(), keys.orgEvents(orgId)]);
   for (const key of await scanCache(`${keys.patientEventsPrefix(orgId)}*:events`)) sets.add(key);
 
   const differences: IndexDifference[] = [];
@@ -153,9 +136,11 @@ async function compareLinear(orgId: string): Promise<IndexDifference[]> {
       held.push(...part);
       if (part.length < CHUNK) break;
     }
-    const difference = setDifference(set, held, expected.get(set) ?? [], unit);
+    const difference = setDifference(set, held, expected.sets.get(set) ?? [], unit);
     if (difference) differences.push(difference);
   }
+  const templates = templateDifference(keys.orgTemplates(orgId), await redis.hgetall(keys.orgTemplates(orgId)), expected.templates);
+  if (templates) differences.push(templates);
   return differences;
 }
 

@@ -14,8 +14,13 @@ const LIMIT = 100;
  * a series lists exactly the occurrences it would book into a closure before anything is saved.
  */
 export async function findClosureWarnings(tx: Tx, orgId: string, eventIds: string[], timeZone: string, now = new Date()): Promise<ClosureWarning[]> {
+  return closureWarnings(await tx.execute<ClosureWarning & Record<string, unknown>>(closureWarningsQuery(orgId, eventIds, timeZone, now)));
+}
+
+/** findClosureWarnings' statement, for a write path that pipelines it (`closureWarnings` reads its rows). */
+export function closureWarningsQuery(orgId: string, eventIds: string[], timeZone: string, now = new Date()) {
   const ids = sql`ARRAY[${sql.join(eventIds.map((id) => sql`${id}::uuid`), sql`, `)}]`;
-  const rows = await tx.execute<ClosureWarning & Record<string, unknown>>(sql`
+  return sql`
     WITH occ AS (
       SELECT o.original_start, o.start_at, o.end_at, o.all_day, o.clinician_id, o.room_id
       FROM occurrences o
@@ -43,9 +48,17 @@ export async function findClosureWarnings(tx: Tx, orgId: string, eventIds: strin
     SELECT DISTINCT ON (start_at, reason, detail)
            iso_local(original_start, ${timeZone}) AS "originalStart", iso_local(start_at, ${timeZone}) AS start,
            iso_local(end_at, ${timeZone}) AS "end", reason, detail
-    FROM hits ORDER BY start_at, reason, detail LIMIT ${LIMIT}`);
-  return rows.map(({ originalStart, start, end, reason, detail }) => ({ originalStart, start, end, reason, detail }));
+    FROM hits ORDER BY start_at, reason, detail LIMIT ${LIMIT}`;
 }
+
+export const closureWarnings = (rows: Iterable<object>): ClosureWarning[] =>
+  [...rows].map((row) => {
+    const { originalStart, start, end, reason, detail } = row as unknown as ClosureWarning;
+    return { originalStart, start, end, reason, detail };
+  });
+
+/** Whether an administrator books past closures on purpose (no check then). */
+export const closuresWaived = (actor: Actor, allowClosures: boolean | undefined) => Boolean(allowClosures) && actor.role === "admin";
 
 /**
  * A 409 that lists the occurrences. Administrators may book anyway (`allowClosures: true`); for staff the
@@ -64,7 +77,7 @@ export function closureConflict(actor: Actor, warnings: ClosureWarning[]): AppEr
 
 /** The check as the write paths call it: nothing to do when an administrator overrides. */
 export async function assertNoClosures(tx: Tx, actor: Actor, eventIds: string[], allowClosures: boolean | undefined): Promise<void> {
-  if (allowClosures && actor.role === "admin") return;
+  if (closuresWaived(actor, allowClosures)) return;
   const warnings = await findClosureWarnings(tx, actor.orgId, eventIds, actor.timeZone);
   if (warnings.length) throw closureConflict(actor, warnings);
 }

@@ -10,6 +10,7 @@ import { feedQueryFromSearchParams } from "./feed-query";
 import { getEvent } from "./get-event";
 import { compareIndex, dropIndex } from "./index/compare-index";
 import { readFromIndex } from "./index/read-from-index";
+import { refOf } from "./index/members";
 import { listOccurrencesJson } from "./list-occurrences";
 import { readFromPostgres } from "./read-from-postgres";
 import type { FeedOccurrence } from "./types";
@@ -205,7 +206,7 @@ describe("events engine", () => {
     // Plant another patient's occurrence in this patient's set: the feed still leaves it out.
     const redis = cacheRedis();
     const [member] = await redis.zrangebyscore(keys.patientEvents(org.id, patient(2)), Date.parse("2030-03-07T21:00:00Z"), Date.parse("2030-03-07T21:00:00Z"));
-    expect(member).toContain("Someone else's");
+    expect(member!.startsWith(refOf(other.id)) || member!.includes("Someone else's")).toBe(true);
     await redis.zadd(keys.patientEvents(org.id, patient(0)), Date.parse("2030-03-07T21:00:00Z"), member!);
     expect((await read()).some((i) => i.eventId === other.id)).toBe(false);
     await redis.zrem(keys.patientEvents(org.id, patient(0)), member!);

@@ -4,7 +4,8 @@ import type { Database } from "@/lib/db/client";
 import { eventExceptions, eventPatients, events, indexOutbox, organizations, patients } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import { horizonFrom } from "./horizon";
-import { materializeEvent, type EventRow, type ExceptionRow } from "./materialize";
+import type { Statement } from "@/lib/db/pipeline";
+import { materializeEvent, newOccurrenceInserts, type EventRow, type ExceptionRow } from "./materialize";
 import { expandOccurrences, parseRrule } from "./recurrence";
 
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -38,12 +39,15 @@ export async function loadEventForUpdate(tx: Tx, orgId: string, eventId: string,
 
 /** Every id must be an active patient of the organisation; foreign ids are "not found" like unknown ones. */
 export async function assertPatientsInOrg(tx: Tx, orgId: string, patientIds: string[]): Promise<void> {
-  const rows = await tx
+  if ((await patientsInOrg(tx, orgId, patientIds)).length !== new Set(patientIds).size) throw notFound("Patient");
+}
+
+/** The ids among `patientIds` that are active patients of the organisation (one row each). */
+export const patientsInOrg = (tx: Tx, orgId: string, patientIds: string[]) =>
+  tx
     .select({ id: patients.id })
     .from(patients)
     .where(and(eq(patients.orgId, orgId), inArray(patients.id, patientIds), sql`${patients.archivedAt} IS NULL`));
-  if (rows.length !== new Set(patientIds).size) throw notFound("Patient");
-}
 
 /** What the index may hold for an event now: its occurrences' starts and patients (for the outbox). */
 export async function currentOccurrences(tx: Tx, eventId: string): Promise<[number, string[]][]> {
@@ -87,24 +91,31 @@ export function initialUntil(startAt: Date, now = new Date()): Date {
 }
 
 /**
- * `rematerialize` for an event inserted in this transaction with revision 1, its `seriesEnd` and (for a
- * series) `materializedUntil = initialUntil(startAt)`: nothing to replace or look up first.
+ * Everything that writes a new event (built in memory with revision 1, its `seriesEnd` and for a series
+ * `materializedUntil = initialUntil(startAt)`), as statements for `pipeline`, in the order they must run:
+ * the event, its patients, its occurrences, the organisation's longest occurrence, the outbox row.
  */
-export async function materializeNew(tx: Tx, event: EventRow, patientIds: string[]): Promise<void> {
-  const until = event.materializedUntil ?? initialUntil(event.startAt);
-  await materializeEvent(tx, event, patientIds, [], until, undefined, false, true);
-  await noteLongestOccurrence(tx, event);
-  await tx.insert(indexOutbox).values({ orgId: event.orgId, eventId: event.id, version: event.revision, previous: [] });
+export function newEventStatements(tx: Tx, event: EventRow, patientIds: string[]): Statement[] {
+  return [
+    // The timestamps are Postgres' own (its clock, as for every other row).
+    tx.insert(events).values({ ...event, createdAt: undefined, updatedAt: undefined }),
+    tx.insert(eventPatients).values(patientIds.map((patientId) => ({ eventId: event.id, patientId }))),
+    ...newOccurrenceInserts(tx, event, patientIds, event.materializedUntil ?? initialUntil(event.startAt)),
+    longestOccurrenceUpdate(event),
+    tx.insert(indexOutbox).values({ orgId: event.orgId, eventId: event.id, version: event.revision, previous: [] }),
+  ];
 }
 
 /** Keeps the organisation's longest occurrence current (the index's look-back depends on it). */
 async function noteLongestOccurrence(tx: Tx, event: EventRow): Promise<void> {
-  await tx.execute(sql`
+  await tx.execute(longestOccurrenceUpdate(event));
+}
+
+const longestOccurrenceUpdate = (event: EventRow) => sql`
     UPDATE ${organizations} SET max_occurrence_ms = m.longest
     FROM (SELECT coalesce(max(extract(epoch FROM end_at - start_at) * 1000), 0)::bigint AS longest
           FROM occurrences WHERE event_id = ${event.id}) AS m
-    WHERE ${organizations.id} = ${event.orgId} AND ${organizations.maxOccurrenceMs} < m.longest`);
-}
+    WHERE ${organizations.id} = ${event.orgId} AND ${organizations.maxOccurrenceMs} < m.longest`;
 
 /** Removes an event and queues its tombstone. */
 export async function removeEvent(tx: Tx, event: EventRow): Promise<void> {

@@ -13,8 +13,13 @@ const LIMIT = 50;
  * occurrences are materialised, so it sees exactly what would be committed.
  */
 export async function findConflicts(tx: Tx, eventIds: string[], timeZone: string, now = new Date()): Promise<SchedulingConflict[]> {
+  return [...(await tx.execute<SchedulingConflict & Record<string, unknown>>(conflictsQuery(eventIds, timeZone, now)))];
+}
+
+/** findConflicts' statement (its rows are the conflicts), for a write path that pipelines it. */
+export function conflictsQuery(eventIds: string[], timeZone: string, now = new Date()) {
   const ids = sql`ARRAY[${sql.join(eventIds.map((id) => sql`${id}::uuid`), sql`, `)}]`;
-  const rows = await tx.execute<SchedulingConflict & Record<string, unknown>>(sql`
+  return sql`
     SELECT DISTINCT ON (o2.start_at, o2.event_id) o2.event_id AS "eventId", o2.title,
            iso_local(o2.start_at, ${timeZone}) AS start, iso_local(o2.end_at, ${timeZone}) AS "end",
            o2.patient_ids AS "patientIds"
@@ -28,8 +33,7 @@ export async function findConflicts(tx: Tx, eventIds: string[], timeZone: string
       AND o2.status <> 'cancelled'
     WHERE o1.event_id = ANY(${ids}) AND o1.end_at > ${now.toISOString()} AND o1.status <> 'cancelled'
     ORDER BY o2.start_at, o2.event_id
-    LIMIT ${LIMIT}`);
-  return [...rows];
+    LIMIT ${LIMIT}`;
 }
 
 export function schedulingConflict(conflicts: SchedulingConflict[]): AppError {

@@ -26,36 +26,11 @@ export interface ExceptionRow {
 
 const INSERT_BATCH = 1000;
 
-/**
- * Rewrites the materialised occurrences of an event from `from` up to `until` (a single event: its one
- * occurrence). Exceptions replace or cancel the occurrences they name.
- */
-export async function materializeEvent(
-  tx: Tx,
-  event: EventRow,
-  patientIds: string[],
-  exceptions: ExceptionRow[],
-  until: Date,
-  /** Extend from here (keeping earlier occurrences); without it, every occurrence is rewritten. */
-  extendFrom?: Date,
-  /**
-   * Leave out occurrences that would double-book a clinician or room instead of failing (default: when
-   * extending, as reads do; a booking extends strictly so that the conflict is reported).
-   */
-  skipResourceConflicts = extendFrom !== undefined,
-  /**
-   * The event was inserted in this transaction with its `materializedUntil`: it has no occurrences or
-   * statuses to replace and its row needs no update (three round trips fewer for every create).
-   */
-  fresh = false,
-): Promise<number> {
-  const from = extendFrom ?? event.startAt;
-  if (!fresh) {
-    await tx
-      .delete(occurrences)
-      .where(extendFrom ? and(eq(occurrences.eventId, event.id), gte(occurrences.originalStart, extendFrom)) : eq(occurrences.eventId, event.id));
-  }
+type OccurrenceRow = typeof occurrences.$inferInsert;
+type StatusRow = { originalStart: Date; status: OccurrenceRow["status"]; reason: string | null };
 
+/** The occurrences an event has from `from` up to `until` (exceptions applied, cancelled ones left out). */
+export function occurrenceRows(event: EventRow, patientIds: string[], exceptions: ExceptionRow[], from: Date, until: Date, statuses: StatusRow[] = []): OccurrenceRow[] {
   const slots = event.rrule
     ? expandOccurrences(
         { rrule: event.rrule, start: event.startAt, end: event.endAt, timeZone: event.timeZone, allDay: event.allDay },
@@ -66,15 +41,8 @@ export async function materializeEvent(
     : [{ originalStart: event.startAt, start: event.startAt, end: event.endAt }];
 
   const byOriginal = new Map(exceptions.map((x) => [x.originalStart.getTime(), x]));
-  // Statuses live apart, keyed like exceptions: every rewrite of the series copies them back on.
-  const statuses = fresh
-    ? []
-    : await tx
-        .select({ originalStart: occurrenceStatuses.originalStart, status: occurrenceStatuses.status, reason: occurrenceStatuses.reason })
-        .from(occurrenceStatuses)
-        .where(extendFrom ? and(eq(occurrenceStatuses.eventId, event.id), gte(occurrenceStatuses.originalStart, extendFrom)) : eq(occurrenceStatuses.eventId, event.id));
   const statusOf = new Map(statuses.map((s) => [s.originalStart.getTime(), s]));
-  const rows: (typeof occurrences.$inferInsert)[] = [];
+  const rows: OccurrenceRow[] = [];
   for (const slot of slots) {
     const change = byOriginal.get(slot.originalStart.getTime());
     if (change?.cancelled) continue;
@@ -100,6 +68,56 @@ export async function materializeEvent(
       statusReason: statusOf.get(slot.originalStart.getTime())?.reason ?? null,
     });
   }
+  return rows;
+}
+
+const linksOf = (batch: OccurrenceRow[]) =>
+  batch.flatMap((row) => row.patientIds.map((patientId) => ({ patientId, startAt: row.startAt, eventId: row.eventId, originalStart: row.originalStart })));
+
+/**
+ * The inserts of a new event's occurrences and their per-patient rows (nothing to replace, no statuses
+ * yet), as statements for `pipeline`: the create path sends them with the rest of its transaction.
+ */
+export function newOccurrenceInserts(tx: Tx, event: EventRow, patientIds: string[], until: Date) {
+  const rows = occurrenceRows(event, patientIds, [], event.startAt, until);
+  const statements = [];
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    const batch = rows.slice(i, i + INSERT_BATCH);
+    const links = linksOf(batch);
+    statements.push(tx.insert(occurrences).values(batch));
+    if (links.length) statements.push(tx.insert(occurrencePatients).values(links));
+  }
+  return statements;
+}
+
+/**
+ * Rewrites the materialised occurrences of an event from `from` up to `until` (a single event: its one
+ * occurrence). Exceptions replace or cancel the occurrences they name.
+ */
+export async function materializeEvent(
+  tx: Tx,
+  event: EventRow,
+  patientIds: string[],
+  exceptions: ExceptionRow[],
+  until: Date,
+  /** Extend from here (keeping earlier occurrences); without it, every occurrence is rewritten. */
+  extendFrom?: Date,
+  /**
+   * Leave out occurrences that would double-book a clinician or room instead of failing (default: when
+   * extending, as reads do; a booking extends strictly so that the conflict is reported).
+   */
+  skipResourceConflicts = extendFrom !== undefined,
+): Promise<number> {
+  const from = extendFrom ?? event.startAt;
+  await tx
+    .delete(occurrences)
+    .where(extendFrom ? and(eq(occurrences.eventId, event.id), gte(occurrences.originalStart, extendFrom)) : eq(occurrences.eventId, event.id));
+  // Statuses live apart, keyed like exceptions: every rewrite of the series copies them back on.
+  const statuses = await tx
+    .select({ originalStart: occurrenceStatuses.originalStart, status: occurrenceStatuses.status, reason: occurrenceStatuses.reason })
+    .from(occurrenceStatuses)
+    .where(extendFrom ? and(eq(occurrenceStatuses.eventId, event.id), gte(occurrenceStatuses.originalStart, extendFrom)) : eq(occurrenceStatuses.eventId, event.id));
+  const rows = occurrenceRows(event, patientIds, exceptions, from, until, statuses);
   // Extending past the horizon may meet a booking of the same clinician or room made meanwhile (the write
   // path extends such series first, so only a race gets here): that occurrence is left out, not the read failed.
   const lenient = skipResourceConflicts && rows.some((row) => row.clinicianId || row.roomId);
@@ -120,17 +138,10 @@ export async function materializeEvent(
     } else {
       await tx.insert(occurrences).values(batch);
     }
-    const links = batch.flatMap((row) =>
-      row.patientIds.map((patientId) => ({
-        patientId,
-        startAt: row.startAt,
-        eventId: row.eventId,
-        originalStart: row.originalStart,
-      })),
-    );
+    const links = linksOf(batch);
     if (links.length) await tx.insert(occurrencePatients).values(links);
   }
 
-  if (event.rrule && !fresh) await tx.update(events).set({ materializedUntil: until }).where(eq(events.id, event.id));
+  if (event.rrule) await tx.update(events).set({ materializedUntil: until }).where(eq(events.id, event.id));
   return rows.length;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { compareWholeIndex, type IndexDifference, type RecordDifference, type WholeIndexDifferences } from "@/lib/events/index/compare-index";
+import { describeMember } from "@/lib/events/index/members";
 import { cacheRedis } from "@/lib/redis/client";
 import { units } from "@/lib/redis/keys";
 import { forEachBounded, organisationIds, progressEvery } from "./org-pool";
@@ -90,8 +91,8 @@ export function describeDifferences(report: CheckReport): string[] {
   const lines: string[] = [];
   for (const org of report.differences) {
     for (const set of org.sets) {
-      // Members are occurrence JSON (titles): print only which occurrences, never their text.
-      const ids = (members: string[]) => members.map((m) => /"id":"([^"]+)"/.exec(m)?.[1] ?? "?").join(", ");
+      // Members may be occurrence JSON (titles): print only which occurrences, never their text.
+      const ids = (members: string[]) => members.map(describeMember).join(", ");
       if (set.extra.length) lines.push(`${org.orgId} ${set.set}: ${set.extra.length} member(s) Postgres does not have: ${ids(set.extra)}`);
       if (set.missing.length) lines.push(`${org.orgId} ${set.set}: ${set.missing.length} member(s) missing from a hydrated unit: ${ids(set.missing)}`);
     }

@@ -5,6 +5,7 @@ import { closeDb, db } from "@/lib/db/client";
 import { createEvent } from "@/lib/events/create-event";
 import { feedQueryFromSearchParams } from "@/lib/events/feed-query";
 import { compareIndex, dropIndex } from "@/lib/events/index/compare-index";
+import { refOf } from "@/lib/events/index/members";
 import { readFromIndex } from "@/lib/events/index/read-from-index";
 import { listOccurrencesJson } from "@/lib/events/list-occurrences";
 import { updateEvent } from "@/lib/events/update-event";
@@ -112,22 +113,23 @@ describe("cache warm-up, check and repair against a damaged index", () => {
     await cacheRedis().del(keys.warmLock());
   });
 
-  it("check finds a stale record, a stale member, a foreign member, a missing member and a short look-back; repair fixes them all", async () => {
+  it("check finds a stale record, a stale template, a foreign member, a missing member and a short look-back; repair fixes them all", async () => {
     await warmCache({ orgIds: [org.id], daysBack: 1, daysAhead: 20 });
     const redis = cacheRedis();
     const [a, b] = org.patients;
     const orgSet = keys.orgEvents(org.id);
     const patientSet = keys.patientEvents(org.id, a!.id);
     const members = await redis.zrange(orgSet, "0", "-1", "WITHSCORES");
-    const groupAt = members.findIndex((m) => m.includes(`"title":"Group ${org.tag}"`));
-    expect(groupAt).toBeGreaterThanOrEqual(0);
-    const groupMember = members[groupAt]!;
-    const groupScore = members[groupAt + 1]!;
+    const groupMember = members.find((m) => m.startsWith(refOf(groupId)))!;
+    expect(groupMember).toBeDefined();
+    const templates = keys.orgTemplates(org.id);
+    const groupTemplate = (await redis.hget(templates, refOf(groupId)))!;
+    expect(groupTemplate).toContain(`"title":"Group ${org.tag}"`);
 
     // A stale record: the event's record claims a newer revision than Postgres (it would make every
-    // later write-through of the event a no-op), and a stale member: an old title of a real occurrence.
+    // later write-through of the event a no-op), and a stale template: an old title of a real event.
     await redis.hset(keys.eventRecord(org.id, seriesId), "r", 999);
-    await redis.zadd(orgSet, groupScore, groupMember.replace(`Group ${org.tag}`, `Old title ${org.tag}`));
+    await redis.hset(templates, refOf(groupId), groupTemplate.replace(`Group ${org.tag}`, `Old title ${org.tag}`));
     // A foreign member: another organisation's occurrence in one of our patient's sets.
     const foreign = (await redis.zrange(keys.orgEvents(other.id), "0", "-1", "WITHSCORES")).filter((m) => !m.startsWith("~"));
     expect(foreign.length).toBeGreaterThan(0);
@@ -141,7 +143,7 @@ describe("cache warm-up, check and repair against a damaged index", () => {
     const [differences] = found.differences;
     expect(differences!.records).toEqual([expect.objectContaining({ eventId: seriesId, problem: "revision_ahead" })]);
     const bySet = new Map(differences!.sets.map((s) => [s.set, s]));
-    expect(bySet.get(orgSet)!.extra).toEqual([expect.stringContaining(`Old title ${org.tag}`)]);
+    expect(bySet.get(templates)!.extra).toEqual([`${groupId} template`]);
     expect(bySet.get(keys.patientEvents(org.id, b!.id))!.extra).toEqual([foreign[0]]);
     expect(bySet.get(patientSet)!.missing).toEqual([groupMember]);
     expect(differences!.lookback).toEqual([expect.objectContaining({ key: keys.orgMaxDuration(org.id), held: 1 })]);
@@ -172,8 +174,8 @@ describe("cache warm-up, check and repair against a damaged index", () => {
     const ghost = "00000000-0000-4000-8000-000000000001";
     const [a] = org.patients;
     const members = await redis.zrange(keys.patientEvents(org.id, a!.id), "0", "-1", "WITHSCORES");
-    const real = members.findIndex((m) => m.includes(`"eventId":"${groupId}"`));
-    const ghostMember = members[real]!.replaceAll(groupId, ghost);
+    const real = members.findIndex((m) => m.startsWith(refOf(groupId)));
+    const ghostMember = refOf(ghost) + members[real]!.slice(refOf(ghost).length);
     await redis.zadd(keys.patientEvents(org.id, a!.id), members[real + 1]!, ghostMember);
     await redis.hset(keys.eventRecord(org.id, ghost), "r", 3, "m", JSON.stringify([[Number(members[real + 1]), [a!.id]]]));
     await redis.hset(keys.eventRecord(org.id, groupId), "r", 1, "d", 1);

@@ -14,10 +14,13 @@ export const keys = {
   session: (sessionId: string) => `${prefix()}session:${sessionId}`,
   userSessions: (userId: string) => `${prefix()}user:${userId}:sessions`,
 
-  // The event index (DESIGN.md, Redis). Sorted sets scored by occurrence start; members are
-  // "<13-digit end ms>|<occurrence JSON in the organisation's time zone>".
+  // The event index (DESIGN.md, Redis). Sorted sets scored by occurrence start; members are compact
+  // references to an event template, or "<13-digit end ms>|<occurrence JSON>" (lib/events/index/members.ts),
+  // times in the organisation's time zone.
   orgEvents: (orgId: string) => `${org(orgId)}:events`,
   patientEvents: (orgId: string, patientId: string) => `${org(orgId)}:subscriber:${patientId}:events`,
+  /** The organisation's event templates (a hash: event ref -> template) that compact members name. */
+  orgTemplates: (orgId: string) => `${org(orgId)}:templates`,
   /** What apply-event.lua appends a patient id and ":events" to. */
   patientEventsPrefix: (orgId: string) => `${org(orgId)}:subscriber:`,
   /** The event record: index revision, tombstone flag, and which occurrences the sets hold. */

@@ -7,7 +7,10 @@ import { createTestOrganization, type TestOrganization } from "@/lib/testing/tes
 import { createEvent } from "../create-event";
 import { feedQueryFromSearchParams } from "../feed-query";
 import { compareWholeIndex, dropIndex, indexDifferences } from "./compare-index";
+import { refOf } from "./members";
 import { readFromIndex } from "./read-from-index";
+
+const of = (id: string) => (m: string) => !m.startsWith("~") && (m.includes(id) || m.startsWith(refOf(id)));
 
 /** The checker finds every kind of damage the index can suffer, and nothing when the index is sound. */
 let org: TestOrganization;
@@ -52,15 +55,21 @@ describe("the index checker", () => {
     expect(await indexDifferences(org.id)).toEqual([]);
   });
 
-  it("lists stale and missing members, wrong records, orphans and a short look-back", async () => {
+  it("lists stale and missing members, wrong templates and records, orphans and a short look-back", async () => {
     const redis = cacheRedis();
     const orgSet = keys.orgEvents(org.id);
-    const [member] = (await redis.zrange(orgSet, "0", "-1")).filter((m) => !m.startsWith("~") && m.includes(single));
-    const stale = member!.replace('"title":"Once"', '"title":"Once (old)"');
+    const [member] = (await redis.zrange(orgSet, "0", "-1")).filter(of(single));
+    // A compact member of another day (an old time) and a full member of an old title.
+    const stale = member!.replace("2031-06-05", "2031-06-04");
     await redis.zadd(orgSet, (await redis.zscore(orgSet, member!))!, stale);
+    const staleFull = `${String(Date.parse("2031-06-05T17:30:00Z")).padStart(13, "0")}|{"id":"${single}_1","title":"Once (old)"}`;
+    await redis.zadd(orgSet, Date.parse("2031-06-05T17:00:00Z"), staleFull);
     const patientSet = keys.patientEvents(org.id, org.patients[0]!.id);
-    const [removed] = (await redis.zrange(patientSet, "0", "-1")).filter((m) => !m.startsWith("~") && m.includes(series));
+    const [removed] = (await redis.zrange(patientSet, "0", "-1")).filter(of(series));
     await redis.zrem(patientSet, removed!);
+    const templates = keys.orgTemplates(org.id);
+    const seriesTemplate = (await redis.hget(templates, refOf(series)))!;
+    await redis.hset(templates, refOf(series), seriesTemplate.replace('"title":"Weekly"', '"title":"Weekly (old)"'));
     await redis.hset(keys.eventRecord(org.id, series), "r", "999");
     await redis.hset(keys.eventRecord(org.id, single), "d", "1");
     const ghost = randomUUID();
@@ -70,8 +79,9 @@ describe("the index checker", () => {
     const found = await compareWholeIndex(org.id);
     expect(found.sets).toEqual(
       expect.arrayContaining([
-        { set: orgSet, extra: [stale], missing: [] },
+        { set: orgSet, extra: expect.arrayContaining([stale, staleFull]), missing: [] },
         { set: patientSet, extra: [], missing: [removed] },
+        { set: templates, extra: [`${series} template`], missing: [] },
       ]),
     );
     expect(found.records.map((r) => [r.eventId, r.problem]).sort()).toEqual(
@@ -82,7 +92,7 @@ describe("the index checker", () => {
       ].sort(),
     );
     expect(found.lookback).toEqual([{ key: keys.orgMaxDuration(org.id), held: 1, postgres: 3_600_000 }]);
-    expect(await indexDifferences(org.id)).toHaveLength(6);
+    expect(await indexDifferences(org.id)).toHaveLength(7);
 
     // A dropped index is not a wrong one: it is rebuilt on demand.
     await dropIndex(org.id);

@@ -2,7 +2,8 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { cacheRedis, scanCache } from "@/lib/redis/client";
 import { keys, units } from "@/lib/redis/keys";
-import { epochMs, occurrenceJson } from "../occurrence-json";
+import { epochMs } from "../occurrence-json";
+import { eventRef, eventTemplate, indexMember, orgFirstOccurrenceJoin, refToEventId } from "./members";
 
 export interface IndexDifference {
   set: string;
@@ -12,38 +13,71 @@ export interface IndexDifference {
   missing: string[];
 }
 
-/**
- * Compares an organisation's index sets with Postgres: every member Redis holds must be what Postgres
- * says now, and every hydrated unit must hold all of Postgres' occurrences in it. Empty when equal.
- */
-export async function compareIndex(orgId: string, unitMs: { org: number; patient: number }): Promise<IndexDifference[]> {
+export interface ExpectedIndex {
+  /** Index set key -> the members Postgres says it holds, with their scores. */
+  sets: Map<string, { start: number; member: string }[]>;
+  /** Event ref -> the template the org's template hash should hold for it. */
+  templates: Map<string, string>;
+}
+
+/** What an organisation's index should hold, from one read of all its occurrences (null: no such organisation). */
+export async function expectedIndex(orgId: string): Promise<ExpectedIndex | null> {
   const sql = db().$sql;
   const [org] = await sql<{ time_zone: string }[]>`SELECT time_zone FROM organizations WHERE id = ${orgId}`;
-  if (!org) return [];
-  const rows = await sql<{ start_ms: string; member: string; patient_ids: string[] }[]>`
-    SELECT ${epochMs(sql, sql`o.start_at`)}::text AS start_ms,
-           lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, org.time_zone)} AS member,
-           o.patient_ids
-    FROM occurrences o WHERE o.org_id = ${orgId}`;
-
-  const expected = new Map<string, { start: number; member: string }[]>();
-  const add = (set: string, start: number, member: string) => expected.set(set, [...(expected.get(set) ?? []), { start, member }]);
+  if (!org) return null;
+  // The first occurrence's row carries its event's template.
+  const rows = await sql<{ start_ms: string; member: string; patient_ids: string[]; ref: string; template: string | null }[]>`
+    SELECT ${epochMs(sql, sql`o.start_at`)}::text AS start_ms, ${indexMember(sql, org.time_zone)} AS member, o.patient_ids,
+           ${eventRef(sql, sql`o.event_id`)} AS ref,
+           CASE WHEN o.original_start = f.original_start THEN ${eventTemplate(sql, org.time_zone)} END AS template
+    FROM occurrences o ${orgFirstOccurrenceJoin(sql, orgId)} WHERE o.org_id = ${orgId}`;
+  const expected: ExpectedIndex = { sets: new Map(), templates: new Map() };
+  const add = (set: string, start: number, member: string) => {
+    let list = expected.sets.get(set);
+    if (!list) expected.sets.set(set, (list = []));
+    list.push({ start, member });
+  };
   for (const row of rows) {
     add(keys.orgEvents(orgId), Number(row.start_ms), row.member);
     for (const id of row.patient_ids) add(keys.patientEvents(orgId, id), Number(row.start_ms), row.member);
+    if (row.template !== null) expected.templates.set(row.ref, row.template);
   }
+  return expected;
+}
 
+/**
+ * Compares an organisation's index sets and template hash with Postgres: every member Redis holds must be
+ * what Postgres says now, every hydrated unit must hold all of Postgres' occurrences in it, and every
+ * template held must be its event's current one. Empty when equal.
+ */
+export async function compareIndex(orgId: string, unitMs: { org: number; patient: number }): Promise<IndexDifference[]> {
+  const expected = await expectedIndex(orgId);
+  if (!expected) return [];
   const differences: IndexDifference[] = [];
   const redis = cacheRedis();
-  const sets = new Set([...expected.keys()]);
+  const sets = new Set([...expected.sets.keys()]);
   for (const key of await scanCache(`${keys.patientEventsPrefix(orgId)}*:events`)) sets.add(key);
   sets.add(keys.orgEvents(orgId));
   for (const set of sets) {
     const unit = set === keys.orgEvents(orgId) ? unitMs.org : unitMs.patient;
-    const difference = setDifference(set, await redis.zrange(set, "0", "-1"), expected.get(set) ?? [], unit);
+    const difference = setDifference(set, await redis.zrange(set, "0", "-1"), expected.sets.get(set) ?? [], unit);
     if (difference) differences.push(difference);
   }
+  const templates = templateDifference(keys.orgTemplates(orgId), await redis.hgetall(keys.orgTemplates(orgId)), expected.templates);
+  if (templates) differences.push(templates);
   return differences;
+}
+
+/**
+ * The template hash against Postgres: templates of events Postgres does not have, or not as they are
+ * now, are extra (listed as "<event id> template"). A missing one is not a difference: a read that meets a
+ * member without its template rebuilds it, as it rebuilds an evicted unit.
+ */
+export function templateDifference(key: string, held: Record<string, string>, want: Map<string, string>): IndexDifference | null {
+  const extra = Object.entries(held)
+    .filter(([ref, template]) => want.get(ref) !== template)
+    .map(([ref]) => `${refToEventId(ref)} template`);
+  return extra.length ? { set: key, extra, missing: [] } : null;
 }
 
 /**

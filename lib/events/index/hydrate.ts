@@ -6,7 +6,8 @@ import { withScripts } from "@/lib/redis/scripts";
 import { recordLockWait, recordRehydration } from "@/lib/metrics/instruments"; // ops metrics
 import { withDeadline } from "@/lib/reliability/deadline";
 import { freshReader } from "@/lib/reliability/fresh-read";
-import { epochMs, occurrenceJson, type Sql } from "../occurrence-json";
+import { epochMs, type Sql } from "../occurrence-json";
+import { ABSENT, eventRef, eventTemplate, firstOccurrenceJoin, indexMember, isFull, refToEventId } from "./members";
 
 export interface MissingUnit {
   setKey: string;
@@ -23,7 +24,12 @@ interface UnitRow {
   patient_id: string | null;
   start_ms: string;
   member: string;
+  ref: string;
+  /** On one row per event (the templates of all the rows' events). */
+  template: string | null;
 }
+
+type FillPipeline = { hydrateUnit: (...args: unknown[]) => unknown };
 
 /**
  * Rebuilds missing units of index sets from Postgres. Each unit has a lock: its holder reads Postgres
@@ -50,14 +56,19 @@ export async function hydrateUnits(
       // Bounded: a Postgres that hangs must not hold the request (or the lock) for longer.
       const found = await withDeadline(readMine(orgId, unitMs, mine));
       if (found) {
-        const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & { hydrateUnit: (...args: unknown[]) => unknown };
+        const fill = redis.pipeline() as ReturnType<typeof redis.pipeline> & FillPipeline;
+        const templateOf = new Map(found.rows.flatMap((r) => (r.template === null ? [] : [[r.ref, r.template] as const])));
         for (const unit of mine) {
           const from = unit.unit * unitMs;
-          const pairs = found.rows
+          const rows = found.rows
             .filter((r) => (unit.patientId ? r.patient_id === unit.patientId : true))
-            .filter((r) => Number(r.start_ms) >= from && Number(r.start_ms) < from + unitMs)
-            .flatMap((r) => [r.start_ms, r.member]);
-          fill.hydrateUnit(3, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), watermark, `~${unit.unit}`, ttl.indexSetSeconds(), found.maxMs, ...pairs);
+            .filter((r) => Number(r.start_ms) >= from && Number(r.start_ms) < from + unitMs);
+          const templates = new Map(rows.filter((r) => !isFull(r.member)).map((r) => [r.ref, templateOf.get(r.ref)!]));
+          fill.hydrateUnit(
+            4, unit.setKey, keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), keys.orgTemplates(orgId),
+            watermark, `~${unit.unit}`, ttl.indexSetSeconds(), found.maxMs,
+            templates.size, ...[...templates].flat(), ...rows.flatMap((r) => [r.start_ms, r.member]),
+          );
         }
         const filled = replies(await fill.exec()).filter((value) => value === 1).length;
         recordRehydration(kind, "filled", filled); // ops metrics
@@ -82,6 +93,32 @@ export async function hydrateUnits(
     }
   }
   if (theirs.length > 0) recordLockWait(kind, "timeout", (performance.now() - waitStarted) / 1000); // ops metrics
+}
+
+/**
+ * Restores evicted templates (the sets still name them). No lock: it is one small read per event, and
+ * the watermark keeps a fill from storing a template older than a write-through. An event the
+ * organisation does not have (a member the sets should not hold) gets the ABSENT template, so reads
+ * leave its members out (and the checker lists them) instead of missing the index forever.
+ */
+export async function hydrateTemplates(orgId: string, refs: string[]): Promise<void> {
+  const watermark = await readWatermark(orgId);
+  const sql = (await freshReader()).$sql;
+  // One snapshot: a change committed in it has its outbox row in it too, so no template newer than the
+  // members the sets hold is stored before that change's write-through.
+  const [org] = await withDeadline(sql<{ pending: boolean; found: [string, string][] | null }[]>`
+    SELECT EXISTS (SELECT 1 FROM index_outbox WHERE org_id = ${orgId}) AS pending,
+      (SELECT json_agg(json_build_array(${eventRef(sql, sql`e.id`)}, ${eventTemplate(sql, sql`org.time_zone`)}))
+       FROM events e JOIN LATERAL (SELECT * FROM occurrences f WHERE f.event_id = e.id ORDER BY f.original_start LIMIT 1) f ON true
+       WHERE e.org_id = ${orgId} AND e.id = ANY(${refs.map(refToEventId)}::uuid[])) AS found
+    FROM organizations org WHERE org.id = ${orgId}`);
+  if (!org || org.pending) return;
+  const templates = new Map<string, string>(refs.map((ref) => [ref, ABSENT]));
+  for (const [ref, template] of org.found ?? []) templates.set(ref, template);
+  await withScripts(cacheRedis()).hydrateUnit(
+    4, keys.orgEvents(orgId), keys.orgWatermark(orgId), keys.orgMaxDuration(orgId), keys.orgTemplates(orgId),
+    watermark, "", ttl.indexSetSeconds(), 0, templates.size, ...[...templates].flat(),
+  );
 }
 
 /** The rows of the units this request rebuilds; null while the organisation has changes not yet written through. */
@@ -133,17 +170,20 @@ export async function primeLookback(orgId: string): Promise<void> {
 async function readUnits(sql: Sql, orgId: string, timeZone: string, unitMs: number, units: MissingUnit[]): Promise<UnitRow[]> {
   const from = new Date(Math.min(...units.map((u) => u.unit)) * unitMs).toISOString();
   const to = new Date((Math.max(...units.map((u) => u.unit)) + 1) * unitMs).toISOString();
-  const member = sql`lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, timeZone)}`;
+  const columns = sql`${epochMs(sql, sql`o.start_at`)}::text AS start_ms, ${indexMember(sql, timeZone)} AS member,
+    ${eventRef(sql, sql`o.event_id`)} AS ref,
+    CASE WHEN row_number() OVER (PARTITION BY o.event_id) = 1 THEN ${eventTemplate(sql, timeZone)} END AS template`;
   const patientIds = [...new Set(units.flatMap((u) => (u.patientId ? [u.patientId] : [])))];
   if (patientIds.length === 0) {
     return sql<UnitRow[]>`
-      SELECT NULL AS patient_id, ${epochMs(sql, sql`o.start_at`)}::text AS start_ms, ${member} AS member
-      FROM occurrences o WHERE o.org_id = ${orgId} AND o.start_at >= ${from} AND o.start_at < ${to}`;
+      SELECT NULL AS patient_id, ${columns}
+      FROM occurrences o ${firstOccurrenceJoin(sql)} WHERE o.org_id = ${orgId} AND o.start_at >= ${from} AND o.start_at < ${to}`;
   }
   return sql<UnitRow[]>`
-    SELECT op.patient_id, ${epochMs(sql, sql`o.start_at`)}::text AS start_ms, ${member} AS member
+    SELECT op.patient_id, ${columns}
     FROM occurrence_patients op
     JOIN occurrences o ON o.event_id = op.event_id AND o.original_start = op.original_start
+    ${firstOccurrenceJoin(sql)}
     WHERE op.patient_id = ANY(${patientIds}::uuid[]) AND op.start_at >= ${from} AND op.start_at < ${to}
       AND o.org_id = ${orgId}`;
 }

@@ -6,7 +6,8 @@ import { keys, ttl, units } from "@/lib/redis/keys";
 import { withScripts } from "@/lib/redis/scripts";
 import { recordCacheRead } from "@/lib/metrics/instruments"; // ops metrics
 import type { ArchiveCutoffs } from "../archive-cutoffs";
-import { hydrateUnits, primeLookback, type MissingUnit } from "./hydrate";
+import { hydrateTemplates, hydrateUnits, primeLookback, type MissingUnit } from "./hydrate";
+import { joinFeed } from "./join-feed";
 
 const UNKNOWN_LOOKBACK_MS = MAX_OCCURRENCE_DAYS * 86_400_000;
 const ATTEMPTS = 4;
@@ -28,7 +29,8 @@ export interface IndexScope {
 /**
  * The feed body for [start, end) from the Redis index (times in the organisation's zone), or null when
  * the index cannot answer completely (cold and not rebuilt in time): the caller then reads Postgres.
- * A hit is one script call returning one pre-joined JSON text: no per-event replies or parsing here.
+ * A hit is one script call returning three texts (members, their event refs, the events' templates):
+ * no per-event replies; the body is joined here by concatenation, without JSON parsing.
  */
 export async function readFromIndex(scope: IndexScope, start: Date, end: Date): Promise<Buffer | null> {
   if (scope.patientIds?.length === 0) return Buffer.from("[]");
@@ -38,26 +40,31 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
     : [keys.orgEvents(scope.orgId)];
   const unitMs = scope.patientIds ? units.patientMs : units.orgMs;
   const kind = scope.ownPatientId ? "own" : scope.patientIds ? "patients" : "org"; // ops metrics
-  const archivedArgs = archiveArgs(scope);
+  const cutoffs = scope.patientIds ? setCutoffs(scope.patientIds, scope.archived) : [0];
 
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const reply = (await redis.readWindowBuffer(
-      1 + setKeys.length,
+      2 + setKeys.length,
       keys.orgMaxDuration(scope.orgId),
+      keys.orgTemplates(scope.orgId),
       ...setKeys,
       start.getTime(),
       end.getTime(),
       unitMs,
       UNKNOWN_LOOKBACK_MS,
       ttl.indexSetSeconds(),
-      scope.ownPatientId ?? "",
-      ...archivedArgs,
+      ...cutoffs,
     )) as [number, ...(Buffer | number)[]];
     if (reply[0] === 1) {
       recordCacheRead(kind, attempt === 0 ? "hit" : "miss"); // ops metrics
-      return reply[1] as Buffer;
+      const [members, refs, templates] = reply.slice(1) as Buffer[];
+      return joinFeed(members!, refs!, templates!, start.getTime(), scope.ownPatientId, scope.patientIds ? undefined : scope.archived);
     }
     if (attempt === ATTEMPTS - 1) break;
+    if (reply[0] === 2) {
+      await hydrateTemplates(scope.orgId, reply.slice(1).map(String));
+      continue;
+    }
     if (reply[1] !== 1) {
       // Without the look-back every read would need a month of units: learn it, then ask again.
       await primeLookback(scope.orgId);
@@ -74,13 +81,11 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
   return null;
 }
 
-/** read-window.lua's archive arguments: (set number, cut-off) pairs for patient sets, else (patient, cut-off) pairs. */
-function archiveArgs(scope: IndexScope): (string | number)[] {
-  const archived = scope.archived;
-  if (!archived?.size) return [0];
-  if (!scope.patientIds) return [0, ...[...archived].flat()];
-  const pairs = scope.patientIds.flatMap((id, i) => {
-    const at = archived.get(id);
+
+/** read-window.lua's cut-off arguments: n, then (set number, cut-off) pairs of archived patients' sets. */
+function setCutoffs(patientIds: string[], archived: ArchiveCutoffs | undefined): (string | number)[] {
+  const pairs = patientIds.flatMap((id, i) => {
+    const at = archived?.get(id);
     return at === undefined ? [] : [i + 1, at];
   });
   return [pairs.length / 2, ...pairs];

@@ -7,7 +7,8 @@ import { withScripts } from "@/lib/redis/scripts";
 import { recordWriteThrough } from "@/lib/metrics/instruments"; // ops metrics
 import { hotWindows } from "../hot-windows";
 import type { LiveUpdate } from "../types";
-import { epochMs, occurrenceJson } from "../occurrence-json";
+import { epochMs, type Sql } from "../occurrence-json";
+import { eventTemplate, firstOccurrenceJoin, indexMember, refOf } from "./members";
 
 /**
  * Brings the Redis index of one event up to what Postgres holds now, then clears the event's outbox
@@ -15,21 +16,9 @@ import { epochMs, occurrenceJson } from "../occurrence-json";
  * so the write path calls it right after a commit and the reconciler calls it for whatever is left.
  * Returns null when there was nothing to do.
  */
-export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpdate | null> {
+export async function syncEvent(orgId: string, eventId: string, read?: readonly SyncRow[]): Promise<LiveUpdate | null> {
   const sql = db().$sql;
-  // One statement, one snapshot: the state it reads is as new as every outbox row it clears. The
-  // members come as the JSON text apply-event.lua takes ([[startMs, member, [patientId…]]…]).
-  const [row] = await sql<SyncRow[]>`
-    SELECT
-      (SELECT json_agg(json_build_array(x.id::text, x.version, x.deleted, x.previous, extract(epoch FROM clock_timestamp() - x.created_at)) ORDER BY x.id)
-       FROM index_outbox x WHERE x.event_id = ${eventId}) AS pending,
-      e.revision, e.version, org.max_occurrence_ms::text AS max_ms,
-      (SELECT json_agg(json_build_array(${epochMs(sql, sql`o.start_at`)},
-                lpad(${epochMs(sql, sql`o.end_at`)}::text, 13, '0') || '|' || ${occurrenceJson(sql, sql`org.time_zone`)}, o.patient_ids))::text
-       FROM occurrences o WHERE o.event_id = e.id) AS members,
-      (SELECT array_agg(DISTINCT p.id) FROM occurrences o, unnest(o.patient_ids) AS p(id) WHERE o.event_id = e.id) AS patient_ids
-    FROM organizations org LEFT JOIN events e ON e.id = ${eventId} AND e.org_id = org.id
-    WHERE org.id = ${orgId}`;
+  const [row] = read ?? (await syncRead(sql, orgId, eventId));
   if (!row) {
     // The organisation is gone, and its index with it.
     await sql`DELETE FROM index_outbox WHERE event_id = ${eventId}`;
@@ -46,11 +35,12 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
   const update: LiveUpdate = { eventId, version: row.version ?? revision, deleted: !live, patientIds };
 
   const applied = await withScripts(cacheRedis()).applyEvent(
-    4,
+    5,
     keys.eventRecord(orgId, eventId),
     keys.orgEvents(orgId),
     keys.orgWatermark(orgId),
     keys.orgMaxDuration(orgId),
+    keys.orgTemplates(orgId),
     keys.patientEventsPrefix(orgId),
     eventId,
     revision,
@@ -63,6 +53,8 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
     ttl.tombstoneSeconds,
     keys.liveChannel(orgId),
     JSON.stringify(update),
+    refOf(eventId),
+    (live && row.template) || "",
   );
   // ops metrics: commit-to-index lag of the oldest change this call covered
   recordWriteThrough(applied === 1 ? "applied" : "skipped", pending[0]![4] + (performance.now() - readAt) / 1000);
@@ -72,16 +64,37 @@ export async function syncEvent(orgId: string, eventId: string): Promise<LiveUpd
   return update;
 }
 
+/**
+ * What syncEvent needs, in one statement and one snapshot: the state it reads is as new as every outbox
+ * row it clears. The members come as the JSON text apply-event.lua takes ([[startMs, member,
+ * [patientId…]]…]), with the event's template they are compact against. The create path reads it in its
+ * own transaction, after its writes (`read`): a new event has no other writer before the commit.
+ */
+export const syncRead = (sql: Sql, orgId: string, eventId: string) =>
+  sql<SyncRow[]>`
+    SELECT
+      (SELECT json_agg(json_build_array(x.id::text, x.version, x.deleted, x.previous, extract(epoch FROM clock_timestamp() - x.created_at)) ORDER BY x.id)
+       FROM index_outbox x WHERE x.event_id = ${eventId}) AS pending,
+      e.revision, e.version, org.max_occurrence_ms::text AS max_ms,
+      (SELECT json_agg(json_build_array(${epochMs(sql, sql`o.start_at`)},
+                ${indexMember(sql, sql`org.time_zone`)}, o.patient_ids))::text
+       FROM occurrences o ${firstOccurrenceJoin(sql)} WHERE o.event_id = e.id) AS members,
+      (SELECT ${eventTemplate(sql, sql`org.time_zone`)} FROM occurrences f WHERE f.event_id = e.id ORDER BY f.original_start LIMIT 1) AS template,
+      (SELECT array_agg(DISTINCT p.id) FROM occurrences o, unnest(o.patient_ids) AS p(id) WHERE o.event_id = e.id) AS patient_ids
+    FROM organizations org LEFT JOIN events e ON e.id = ${eventId} AND e.org_id = org.id
+    WHERE org.id = ${orgId}`;
+
 /** An outbox row: id, revision after the change, deleted, occurrences the index may hold, age (s). */
 type OutboxEntry = [string, number, boolean, [number, string[]][], number];
 
-interface SyncRow {
+export interface SyncRow {
   pending: OutboxEntry[] | null;
   /** Null when the event is gone. */
   revision: number | null;
   version: number | null;
   max_ms: string;
   members: string | null;
+  template: string | null;
   patient_ids: string[] | null;
 }
 
@@ -90,9 +103,9 @@ interface SyncRow {
  * instance's hot windows are dropped here and now (not when its own publication comes back), so the
  * writer's next read is never stale.
  */
-export async function syncEventAfterCommit(orgId: string, eventId: string): Promise<void> {
+export async function syncEventAfterCommit(orgId: string, eventId: string, read?: readonly SyncRow[]): Promise<void> {
   try {
-    const update = await syncEvent(orgId, eventId);
+    const update = await syncEvent(orgId, eventId, read);
     if (update) hotWindows().invalidate(orgId, update.patientIds);
   } catch (error) {
     recordWriteThrough("failed"); // ops metrics

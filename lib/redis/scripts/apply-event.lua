@@ -1,10 +1,13 @@
 -- Writes one event's current state through to the index, only if it is newer than what the index holds.
 -- KEYS[1] event record  KEYS[2] org sorted set  KEYS[3] org watermark  KEYS[4] org max duration
+-- KEYS[5] org template hash
 -- ARGV[1] patient-set key prefix ("<prefix>organization:{<org>}:subscriber:")  ARGV[2] event id
 -- ARGV[3] revision  ARGV[4] deleted (1|0)  ARGV[5] previous occurrences JSON [[startMs,[patientId…]]…]
 -- ARGV[6] members JSON [[startMs,member,[patientId…]]…]  ARGV[7] longest occurrence (ms)
 -- ARGV[8] set TTL (s)  ARGV[9] record TTL (s)  ARGV[10] tombstone TTL (s)  ARGV[11] channel  ARGV[12] message
--- Members are "<13-digit end ms>|<occurrence JSON>"; every key shares the organisation's hash tag.
+-- ARGV[13] event ref  ARGV[14] the event's template ('' when it has no occurrences or is deleted)
+-- Members are compact ("<ref><date><offset>", 38 bytes) or full ("<13-digit end ms>|<occurrence JSON>")
+-- (lib/events/index/members.ts); every key shares the organisation's hash tag.
 local record, orgSet = KEYS[1], KEYS[2]
 local revision = tonumber(ARGV[3])
 local current = tonumber(redis.call('HGET', record, 'r') or '0')
@@ -12,9 +15,12 @@ if current >= revision then return 0 end
 
 local function patientSet(id) return ARGV[1] .. id .. ':events' end
 local idPrefix = '{"id":"' .. ARGV[2] .. '_'
+local ref = ARGV[13]
 local function removeAt(set, score)
   for _, m in ipairs(redis.call('ZRANGEBYSCORE', set, score, score)) do
-    if string.sub(m, 15, 14 + #idPrefix) == idPrefix then redis.call('ZREM', set, m) end
+    if (#m == 38 and string.sub(m, 1, 22) == ref) or string.sub(m, 15, 14 + #idPrefix) == idPrefix then
+      redis.call('ZREM', set, m)
+    end
   end
 end
 
@@ -39,7 +45,14 @@ for _, occurrence in ipairs(cjson.decode(ARGV[6])) do
   end
   index[#index + 1] = { occurrence[1], occurrence[3] }
 end
--- A set created here has no TTL yet; give it one so cold organisations dehydrate.
+-- Members and their template change together: a read never joins a member with another revision's template.
+if ARGV[14] ~= '' then
+  redis.call('HSET', KEYS[5], ref, ARGV[14])
+  touched[KEYS[5]] = true
+else
+  redis.call('HDEL', KEYS[5], ref)
+end
+-- A key created here has no TTL yet; give it one so cold organisations dehydrate.
 for set in pairs(touched) do
   if redis.call('TTL', set) < 0 then redis.call('EXPIRE', set, setTtl) end
 end

@@ -8,7 +8,8 @@ const sha = (file: string) =>
 
 /**
  * Watches what the app asks a Redis server (MONITOR): index rebuilds ("fills": set and unit of each
- * hydrate-unit call) and window reads (the keys of each read-window call).
+ * hydrate-unit call; not its template-only calls, which rebuild no unit) and window reads (the keys of
+ * each read-window call).
  */
 export async function watchIndex(url: string) {
   const hydrateUnit = sha("hydrate-unit.lua");
@@ -21,7 +22,9 @@ export async function watchIndex(url: string) {
   monitor.on("error", () => {});
   monitor.on("monitor", (_time: string, args: string[]) => {
     const [command, script] = [String(args[0]).toLowerCase(), String(args[1])];
-    if (command === "evalsha" && script === hydrateUnit) fills.push(`${args[3]} ${args[7]}`);
+    // evalsha sha numkeys set …keys watermark sentinel …: the sentinel ("~<unit>", or '') names the unit.
+    const sentinel = String(args[3 + Number(args[2]) + 1] ?? "");
+    if (command === "evalsha" && script === hydrateUnit && sentinel) fills.push(`${args[3]} ${sentinel}`);
     if (command === "evalsha" && script === readWindow) reads.push(args.map(String));
   });
   return {
