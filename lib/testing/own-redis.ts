@@ -15,14 +15,17 @@ export async function startOwnRedis(name: string, overrides: Record<string, stri
   return server;
 }
 
-/** Closes what lib/ opened (listener, Redis clients, the database pool), then the server. */
+/** Closes what lib/ opened (listener, Redis clients, the database pool), then the server, whatever fails. */
 export async function stopOwnRedis(server: OwnRedis | undefined): Promise<void> {
   server?.resume();
-  const { stopInvalidationListener } = await import("@/lib/events/index/live-subscriber");
-  await stopInvalidationListener();
-  const { closeRedis } = await import("@/lib/redis/client");
-  await closeRedis();
-  const { closeDb } = await import("@/lib/db/client");
-  await closeDb();
-  await server?.stop();
+  try {
+    const { stopInvalidationListener } = await import("@/lib/events/index/live-subscriber");
+    await stopInvalidationListener();
+    const { closeRedis } = await import("@/lib/redis/client");
+    await closeRedis();
+    const { closeDb } = await import("@/lib/db/client");
+    await closeDb();
+  } finally {
+    await server?.stop();
+  }
 }

@@ -56,15 +56,19 @@ export async function startFaultServers(
     pgPorts,
     prefix,
     adopt: (server) => adopted.push(server),
+    // The servers are stopped even when closing the test's own clients fails: none outlives the test.
     stop: async () => {
-      const { closeDb } = await import("@/lib/db/client");
-      const { closeRedis } = await import("@/lib/redis/client");
-      await closeDb();
-      await closeRedis();
-      for (const server of adopted.reverse()) await server.stop("immediate");
-      await database?.server.stop("immediate");
-      await cache.stop();
-      await sessions.stop();
+      try {
+        const { closeDb } = await import("@/lib/db/client");
+        const { closeRedis } = await import("@/lib/redis/client");
+        await closeDb();
+        await closeRedis();
+      } finally {
+        for (const server of adopted.reverse()) await server.stop("immediate");
+        await database?.server.stop("immediate");
+        await cache.stop();
+        await sessions.stop();
+      }
     },
   };
 }
