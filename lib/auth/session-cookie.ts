@@ -5,7 +5,7 @@ import { cookies } from "next/headers";
 import { env } from "@/lib/env";
 
 /**
- * The session id from next-auth's cookie, for the API guard. getServerSession would decrypt the JWT,
+ * The session id from next-auth's cookie, for the API guard and pages. getServerSession would decrypt the JWT,
  * derive its key (HKDF) twice and re-encrypt a rolled cookie on every request; the JWT carries nothing but
  * the session id, and expiry is the Redis record's business (lib/auth/session-store), so the guard only
  * decrypts it, with the key derived once per secret. Same key, algorithm and tolerance as next-auth 4's
