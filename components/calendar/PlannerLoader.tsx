@@ -11,8 +11,9 @@ const loadPlanner = () => import("./CohortPlannerEntry");
 const CohortPlanner = dynamic(loadPlanner, { ssr: false, loading: CalendarLoading });
 // Asked for as this module loads, before hydration: the calendar's chunk would otherwise be requested
 // only once hydration had finished and reached it (React.lazy in next/dynamic), a few hundred
-// milliseconds later on a busy machine. The bundler loads a chunk once; dynamic() then finds it loaded.
-if (typeof window !== "undefined") void loadPlanner();
+// milliseconds later on a busy machine. The bundler loads a chunk once; dynamic() then finds it loaded,
+// and reports a failure itself.
+if (typeof window !== "undefined") loadPlanner().catch(() => {});
 
 export function PlannerLoader(props: CohortPlannerProps) {
   const { initial, timeZone, settings } = props;
