@@ -69,6 +69,28 @@ export function feedQueryFromSearchParams(params: URLSearchParams): FeedQuery {
   });
 }
 
+/**
+ * `feedQueryFromSearchParams` of a request's URL, remembered per URL. A calendar asks for the same few
+ * windows again and again (as the hot windows assume), and validating 100 patient ids with zod and
+ * resolving local times in a zone cost more CPU than the hot read they lead to. The answer depends on
+ * the URL alone, so the same URL always yields it; refused URLs are not remembered (they throw again).
+ * The queries handed out are shared between requests: frozen, never to be changed.
+ */
+const MAX_REMEMBERED = 1000;
+const globalForQueries = globalThis as unknown as { cohortFeedQueries?: Map<string, FeedQuery> };
+const remembered = (globalForQueries.cohortFeedQueries ??= new Map());
+
+export function feedQueryFromUrl(url: string): FeedQuery {
+  const known = remembered.get(url);
+  if (known) return known;
+  const query = feedQueryFromSearchParams(new URL(url).searchParams);
+  if (query.patientIds) Object.freeze(query.patientIds);
+  Object.freeze(query);
+  if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+  remembered.set(url, query);
+  return query;
+}
+
 /** `POST /api/events/query` with `{start, end, patientIds, timeZone?}` */
 export function feedQueryFromBody(body: unknown): FeedQuery {
   return resolve(raw.strict(), body);
