@@ -90,7 +90,9 @@ export class WireConnection {
     const socket = net.connect({ host: "127.0.0.1", port: this.port, noDelay: true });
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     const fail = (error: Error) => {
-      if (this.socket === socket) this.socket = undefined;
+      // A socket already replaced (closed after a `Connection: close` answer) has nothing outstanding.
+      if (this.socket !== socket) return;
+      this.socket = undefined;
       const pending = this.pending;
       this.pending = undefined;
       if (pending) pending.reject(Object.assign(error, { answered: this.framing.kind !== "head" || this.headBytes > 0 }));
