@@ -71,8 +71,9 @@ export function feedQueryFromSearchParams(params: URLSearchParams): FeedQuery {
 
 /**
  * `feedQueryFromSearchParams` of a request's URL, remembered per URL. A calendar asks for the same few
- * windows again and again (as the hot windows assume), and validating 100 patient ids with zod and
- * resolving local times in a zone cost more CPU than the hot read they lead to. The answer depends on
+ * windows again and again (as the hot windows assume), and parsing the URL, validating 100 patient ids
+ * with zod and resolving local times in a zone took 0.1 ms of CPU per read, about a tenth of what a whole
+ * hot read costs the server (issue 6's selection week). The answer depends on
  * the URL alone, so the same URL always yields it; refused URLs are not remembered (they throw again).
  * The queries handed out are shared between requests: frozen, never to be changed.
  */
