@@ -93,8 +93,19 @@ function cacheTierAsked(actor: Actor, query: FeedQuery): boolean {
 /** Everything the answer depends on: who asks (staff see the organisation, a patient only themself) and what. */
 function windowKey(actor: Actor, query: FeedQuery): string {
   const who = isStaff(actor) ? "staff" : `patient:${actor.patientId}`;
-  const patients = query.patientIds ? [...query.patientIds].sort().join(",") : "";
+  const patients = query.patientIds ? sortedIds(query.patientIds) : "";
   return `${actor.orgId}|${who}|${query.cohortId ?? ""}|${patients}|${query.start.getTime()}|${query.end.getTime()}|${query.timeZone}`;
+}
+
+/** A selection's ids in one order; remembered per array, since a remembered query's array is reused (feed-query). */
+const sortedSelections = new WeakMap<readonly string[], string>();
+function sortedIds(ids: readonly string[]): string {
+  let sorted = sortedSelections.get(ids);
+  if (sorted === undefined) {
+    sorted = [...ids].sort().join(",");
+    if (Object.isFrozen(ids)) sortedSelections.set(ids, sorted);
+  }
+  return sorted;
 }
 
 async function feedScope(actor: Actor, query: FeedQuery): Promise<PostgresFeedScope> {
