@@ -91,7 +91,7 @@ export async function createEvent(actor: Actor, input: unknown, alongside?: Comm
     if (closures.length) throw closureConflict(actor, closures);
     return { extended, synced: read.shift() as unknown as SyncRow[] };
   });
-  await syncEventAfterCommit(actor.orgId, event.id, synced, { clearLater: true });
+  await syncEventAfterCommit(actor.orgId, event.id, synced);
   for (const id of extended) if (id !== event.id) await syncEventAfterCommit(actor.orgId, id);
   return withReminders(toDetail(event, patientIds, []), data.reminders ? data.reminders.minutesBefore : null);
 }

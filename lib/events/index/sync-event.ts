@@ -16,12 +16,7 @@ import { eventTemplate, firstOccurrenceJoin, indexMember, refOf } from "./member
  * so the write path calls it right after a commit and the reconciler calls it for whatever is left.
  * Returns null when there was nothing to do.
  */
-export async function syncEvent(
-  orgId: string,
-  eventId: string,
-  read?: readonly SyncRow[],
-  { clearLater = false }: SyncOptions = {},
-): Promise<LiveUpdate | null> {
+export async function syncEvent(orgId: string, eventId: string, read?: readonly SyncRow[]): Promise<LiveUpdate | null> {
   const sql = db().$sql;
   const [row] = read ?? (await syncRead(sql, orgId, eventId));
   if (!row) {
@@ -65,23 +60,8 @@ export async function syncEvent(
   recordWriteThrough(applied === 1 ? "applied" : "skipped", pending[0]![4] + (performance.now() - readAt) / 1000);
 
   const lastId = pending[pending.length - 1]![0];
-  const cleared = sql`DELETE FROM index_outbox WHERE event_id = ${eventId} AND id <= ${lastId}`.execute();
-  if (!clearLater) await cleared;
-  else {
-    cleared.catch((error: unknown) => {
-      logger().warn({ err: error, eventId }, "clearing the outbox after a write-through failed; the reconciler will clear it");
-    });
-  }
+  await sql`DELETE FROM index_outbox WHERE event_id = ${eventId} AND id <= ${lastId}`;
   return update;
-}
-
-export interface SyncOptions {
-  /**
-   * Clear the outbox rows after returning instead of before: the index already holds the change, and a row
-   * left behind (this process dies first) only makes the reconciler apply it again, which the revision
-   * check turns into a no-op. Saves the writer a Postgres round trip before its acknowledgement.
-   */
-  clearLater?: boolean;
 }
 
 /**
@@ -123,9 +103,9 @@ export interface SyncRow {
  * instance's hot windows are dropped here and now (not when its own publication comes back), so the
  * writer's next read is never stale.
  */
-export async function syncEventAfterCommit(orgId: string, eventId: string, read?: readonly SyncRow[], options?: SyncOptions): Promise<void> {
+export async function syncEventAfterCommit(orgId: string, eventId: string, read?: readonly SyncRow[]): Promise<void> {
   try {
-    const update = await syncEvent(orgId, eventId, read, options);
+    const update = await syncEvent(orgId, eventId, read);
     if (update) hotWindows().invalidate(orgId, update.patientIds);
   } catch (error) {
     recordWriteThrough("failed"); // ops metrics
