@@ -446,7 +446,9 @@ async function measureView(spec: ViewSpec, background: Record<string, number>) {
   const targets: Record<ModeName, () => Target> = {
     cached: () => ({ port: appPort, path: spec.path, headers: { cookie: spec.session.cookie } }),
     uncached: () => ({ port: appPort + 1, path: spec.path, headers: { cookie: spec.session.cookie } }),
-    floor: () => ({ port: appPort, path: `/api/bench/floor?key=${spec.key}` }),
+    // The same request (its query string and session cookie) as the feed's: what the framework costs for
+    // it, not for a shorter one (Next parses a 100-id selection's long URL several times per request).
+    floor: () => ({ port: appPort, path: `/api/bench/floor?key=${spec.key}&${spec.path.slice(spec.path.indexOf("?") + 1)}`, headers: { cookie: spec.session.cookie } }),
   };
   const cachedReply = await send(targets.cached());
   const uncachedReply = await send(targets.uncached());

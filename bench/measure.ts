@@ -1,7 +1,8 @@
 /** Latency and throughput runs, percentiles, and CPU time of processes from /proc. */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import { send, type Reply, type Target } from "./http";
+import type { Target } from "./http";
+import { requestBytes, WireConnection, type WireReply } from "./wire";
 
 export interface Percentiles {
   p50: number;
@@ -33,7 +34,7 @@ export function percentiles(samples: number[]): Percentiles {
 /** Answers other than 200 during a run: counted by status, left out of the latencies, never fatal. */
 export type Failures = Record<string, number>;
 
-function record(failures: Failures, reply: Reply): boolean {
+function record(failures: Failures, reply: WireReply): boolean {
   if (reply.status === 200) return true;
   failures[String(reply.status)] = (failures[String(reply.status)] ?? 0) + 1;
   return false;
@@ -44,14 +45,47 @@ export interface LatencyResult {
   failures: Failures;
 }
 
+/** A target's request bytes, built once per distinct request. */
+const built = new Map<string, Buffer>();
+function bytesOf(target: Target): Buffer {
+  const key = `${target.port} ${target.method ?? "GET"} ${target.path} ${JSON.stringify(target.headers ?? {})}`;
+  let bytes = built.get(key);
+  if (!bytes) {
+    if (built.size > 1000) built.clear();
+    bytes = requestBytes(target);
+    built.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** A load worker's connections, one per port (the bench alternates servers). */
+function worker() {
+  const connections = new Map<number, WireConnection>();
+  return {
+    send(target: Target): Promise<WireReply> {
+      let connection = connections.get(target.port);
+      if (!connection) connections.set(target.port, (connection = new WireConnection(target.port)));
+      return connection.send(bytesOf(target));
+    },
+    close() {
+      for (const connection of connections.values()) connection.close();
+    },
+  };
+}
+
 /** Sequential requests (concurrency 1) for `durationMs` (at least `minRequests`); their latencies in ms. */
 export async function latencyRun(next: () => Target, durationMs: number, minRequests = 3): Promise<LatencyResult> {
   const samples: number[] = [];
   const failures: Failures = {};
   const deadline = Date.now() + durationMs;
-  for (let n = 0; Date.now() < deadline || n < minRequests; n += 1) {
-    const reply = await send(next(), false);
-    if (record(failures, reply)) samples.push(reply.ms);
+  const client = worker();
+  try {
+    for (let n = 0; Date.now() < deadline || n < minRequests; n += 1) {
+      const reply = await client.send(next());
+      if (record(failures, reply)) samples.push(reply.ms);
+    }
+  } finally {
+    client.close();
   }
   return { samples, failures };
 }
@@ -70,13 +104,18 @@ export async function throughputRun(next: () => Target, concurrency: number, dur
   const failures: Failures = {};
   const started = process.hrtime.bigint();
   const deadline = Date.now() + durationMs;
-  const worker = async () => {
-    while (Date.now() < deadline) {
-      const reply = await send(next(), false);
-      if (record(failures, reply)) latencies.push(reply.ms);
+  const loop = async () => {
+    const client = worker();
+    try {
+      while (Date.now() < deadline) {
+        const reply = await client.send(next());
+        if (record(failures, reply)) latencies.push(reply.ms);
+      }
+    } finally {
+      client.close();
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, loop));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { requests: latencies.length, seconds, rps: latencies.length / seconds, latencies, failures };
 }
@@ -134,20 +173,25 @@ export function treeCpuMs(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + (stat(pid)?.cpuMs ?? 0), 0);
 }
 
-/** CPU use of named process trees over a block of work: ms of CPU per named tree. */
+/**
+ * CPU use of named process trees over a block of work: ms of CPU per named tree. The client (this process)
+ * is read after the other trees at the start and before them at the end: reading the trees scans every
+ * process in /proc, work of the meter that must not count as the load client's.
+ */
 export class CpuMeter {
   private readonly start = new Map<string, number>();
   constructor(private readonly roots: Record<string, number | undefined>) {
-    for (const [name, pid] of Object.entries(roots)) if (pid) this.start.set(name, name === "client" ? selfCpuMs() : treeCpuMs(pid));
+    for (const [name, pid] of this.trees()) this.start.set(name, treeCpuMs(pid));
+    if (roots.client) this.start.set("client", selfCpuMs());
   }
   stop(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [name, pid] of Object.entries(this.roots)) {
-      if (!pid) continue;
-      const now = name === "client" ? selfCpuMs() : treeCpuMs(pid);
-      out[name] = now - (this.start.get(name) ?? now);
-    }
+    if (this.roots.client) out.client = selfCpuMs() - this.start.get("client")!;
+    for (const [name, pid] of this.trees()) out[name] = treeCpuMs(pid) - this.start.get(name)!;
     return out;
+  }
+  private trees(): [string, number][] {
+    return Object.entries(this.roots).filter((e): e is [string, number] => e[0] !== "client" && e[1] !== undefined);
   }
 }
 

@@ -44,7 +44,7 @@ export function markdown(r: any): string {
       `(load average ${r.machine?.loadAverageStart?.[0]} at start, ${r.machine?.loadAverageEnd?.[0]} at the end).`,
   );
   lines.push("");
-  lines.push("Latency at concurrency 1 (ms, p50 / p95 / p99) and requests/s at concurrency 16, cached (`CACHE_MODE=on`) and uncached (`CACHE_MODE=off`) alternated in the same run; the floor is the same bytes from process memory on the same server.");
+  lines.push("Latency at concurrency 1 (ms, p50 / p95 / p99) and requests/s at concurrency 16, cached (`CACHE_MODE=on`) and uncached (`CACHE_MODE=off`) alternated in the same run; the floor is the same bytes from process memory on the same server, asked with the same query string and cookie.");
   lines.push("");
   lines.push("| View | occurrences | cached p50 / p95 / p99 | cached req/s | uncached p50 / p95 / p99 | uncached req/s | floor p50 / p95 / p99 | floor req/s | uncached ÷ cached p50 | cached ÷ uncached req/s | cached ÷ floor p50 | uncached ÷ floor p50 |");
   lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

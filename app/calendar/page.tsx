@@ -1,5 +1,5 @@
 import { AppHeader } from "@/components/AppHeader";
-import { PlannerLoader } from "@/components/calendar/CalendarLoader";
+import { PlannerLoader } from "@/components/calendar/PlannerLoader";
 import { parsePlannerState } from "@/components/calendar/planner-state";
 import { describeActor } from "@/lib/auth/describe-actor";
 import { requirePageActor } from "@/lib/auth/require-page-actor";

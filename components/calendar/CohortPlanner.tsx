@@ -1,9 +1,9 @@
 "use client";
 
-import FullCalendar, { type CalendarRef, type DatesSetInfo, type EventClickInfo, type EventSourceFuncInfo, useCalendarController } from "@fullcalendar/react";
+import FullCalendar, { type CalendarRef, type DatesSetInfo, type EventClickInfo, type EventInput, type EventSourceFuncInfo, useCalendarController } from "@fullcalendar/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FeedOccurrence, LiveUpdate } from "@/lib/events/types";
-import { dropPrefetchedOccurrences, fetchOccurrences, listCohortMembers, type PatientSummary } from "./api-client";
+import { dropPrefetchedOccurrences, fetchOccurrences, listCohortMembers, prefetchedOccurrences, type PatientSummary } from "./api-client";
 import { CALENDAR_PLUGINS, calendarSettingsOptions, datesSetToLocal, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from "./calendar-options";
 import { ClinicLookup, matchesFilter, NO_FILTER, type ClinicDirectory, type ClinicFilter, type ColorBy, type LaneRows } from "./clinic";
 import { ClinicPanel } from "./ClinicPanel";
@@ -101,20 +101,34 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
   }, [stableSelection, directory, initialMembers]);
 
   const loadEvents = useCallback(
-    async (info: EventSourceFuncInfo) => {
-      const list = await fetchOccurrences(stableSelection, info.startStr, info.endStr, info.timeZone);
-      await directory.ensure(list.flatMap((o) => o.patientIds));
-      if (stableSelection.kind === "org") {
-        const ids = [...new Set(list.flatMap((o) => o.patientIds))];
-        const seen = ids.flatMap((id) => directory.get(id) ?? []).sort((a, b) => a.name.localeCompare(b.name));
-        setLegendPatients(seen.slice(0, 500));
+    (info: EventSourceFuncInfo, success: (events: EventInput[]) => void, failure: (error: Error) => void) => {
+      const toEvents = (list: FeedOccurrence[]) => {
+        const { filter: only, colorBy: by } = shownRef.current;
+        return toCalendarEvents(
+          list.filter((o) => matchesFilter(o, only)),
+          directory,
+          { hidden: hiddenRef.current, showPatients: true, editable: true, colorBy: by, clinic: lookup },
+        );
+      };
+      // The page's first window has usually arrived before the calendar's code: handed over synchronously,
+      // its appointments are part of the calendar's first render instead of a second render and layout.
+      // Not for the organisation, whose legend is set from the events (no state updates in a render).
+      const ready = prefetchedOccurrences(stableSelection, info.startStr, info.endStr, info.timeZone);
+      if (ready && stableSelection.kind !== "org" && directory.knowsAll(ready.flatMap((o) => o.patientIds))) {
+        success(toEvents(ready));
+        return;
       }
-      const { filter: only, colorBy: by } = shownRef.current;
-      return toCalendarEvents(
-        list.filter((o) => matchesFilter(o, only)),
-        directory,
-        { hidden: hiddenRef.current, showPatients: true, editable: true, colorBy: by, clinic: lookup },
-      );
+      const load = async () => {
+        const list = await fetchOccurrences(stableSelection, info.startStr, info.endStr, info.timeZone);
+        await directory.ensure(list.flatMap((o) => o.patientIds));
+        if (stableSelection.kind === "org") {
+          const ids = [...new Set(list.flatMap((o) => o.patientIds))];
+          const seen = ids.flatMap((id) => directory.get(id) ?? []).sort((a, b) => a.name.localeCompare(b.name));
+          setLegendPatients(seen.slice(0, 500));
+        }
+        return toEvents(list);
+      };
+      load().then(success, failure);
     },
     [stableSelection, directory, lookup],
   );
@@ -231,6 +245,45 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
   const scopeValue = selection.kind === "org" ? "org" : selection.kind === "patients" ? "patients" : selection.cohortId;
   const selectedIds = new Set(selection.kind === "patients" ? selection.patientIds : []);
 
+  const { onSelect, onDrag } = editingApi;
+  const businessHours = background.businessHours || settingsOptions.businessHours;
+  // The same element while its props are the same: the planner re-renders for its own state (the loading
+  // status, the legend, the closures listed) and FullCalendar would process all its options again each time.
+  const calendar = useMemo(
+    () =>
+      view === "lanes" ? null : (
+        <FullCalendar
+          ref={calendarRef}
+          controller={controller}
+          plugins={CALENDAR_PLUGINS}
+          initialView={FC_VIEW[view]}
+          initialDate={date}
+          timeZone={timeZone}
+          headerToolbar={false}
+          height="auto"
+          nowIndicator
+          dayMaxEvents
+          // Appointments show as soon as they arrive, without waiting for the background (closures, hours).
+          progressiveEventRendering
+          firstDay={settingsOptions.firstDay}
+          scrollTime={settingsOptions.scrollTime}
+          eventSources={sources}
+          // A chosen clinician's or room's hours when one is filtered, else the organisation's working hours.
+          businessHours={businessHours}
+          loading={onLoading}
+          eventSourceFailure={onFailure}
+          datesSet={onDatesSet}
+          eventClick={onEventClick}
+          selectable
+          selectMirror
+          select={onSelect}
+          eventDrop={onDrag}
+          eventResize={onDrag}
+        />
+      ),
+    [controller, view, date, timeZone, settingsOptions, sources, businessHours, onLoading, onFailure, onDatesSet, onEventClick, onSelect, onDrag],
+  );
+
   return (
     <div className="planner">
       <aside className="planner-side" aria-label="What to show">
@@ -311,32 +364,7 @@ export default function CohortPlanner({ initial, cohorts, timeZone, actions, cli
               onStatus={onLaneStatus}
             />
           ) : (
-            <FullCalendar
-              ref={calendarRef}
-              controller={controller}
-              plugins={CALENDAR_PLUGINS}
-              initialView={FC_VIEW[view]}
-              initialDate={date}
-              timeZone={timeZone}
-              headerToolbar={false}
-              height="auto"
-              nowIndicator
-              dayMaxEvents
-              firstDay={settingsOptions.firstDay}
-              scrollTime={settingsOptions.scrollTime}
-              eventSources={sources}
-              // A chosen clinician's or room's hours when one is filtered, else the organisation's working hours.
-              businessHours={background.businessHours || settingsOptions.businessHours}
-              loading={onLoading}
-              eventSourceFailure={onFailure}
-              datesSet={onDatesSet}
-              eventClick={onEventClick}
-              selectable
-              selectMirror
-              select={editingApi.onSelect}
-              eventDrop={editingApi.onDrag}
-              eventResize={editingApi.onDrag}
-            />
+            calendar
           )}
         </div>
       </section>

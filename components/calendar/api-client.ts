@@ -2,6 +2,7 @@
  * The browser's side of the JSON API: every failure becomes an ApiError whose message a person can act on
  * (the server's own message for 400/404/409, a plain sentence for 401/403/429/503), never a silent drop.
  */
+import type { ClosureSummary, WorkingHoursEntry } from "@/lib/closures/closures";
 import type { FeedOccurrence } from "@/lib/events/types";
 import type { Selection } from "./planner-state";
 import { MAX_URL_PATIENTS } from "./planner-state";
@@ -58,13 +59,7 @@ export function fetchOccurrences(selection: Selection, start: string, end: strin
       body: JSON.stringify({ start, end, timeZone, patientIds: selection.patientIds }),
     });
   }
-  const url = feedUrl(selection, start, end, timeZone);
-  const early = prefetched.get(url);
-  // A prefetch answers while recent (FullCalendar may ask twice as it starts); one that failed is asked
-  // again rather than reported. Anything that must read anew (a change, an edit) drops it first.
-  if (early && early.at > Date.now() - PREFETCH_MAX_AGE_MS) return early.reply.catch(() => apiFetch(url));
-  prefetched.delete(url);
-  return apiFetch(url);
+  return takePrefetched<FeedOccurrence[]>(feedUrl(selection, start, end, timeZone));
 }
 
 /** Forgets prefetched windows: call before a refetch that must see a change. */
@@ -72,17 +67,61 @@ export function dropPrefetchedOccurrences(): void {
   prefetched.clear();
 }
 
-const PREFETCH_MAX_AGE_MS = 5_000;
-const prefetched = new Map<string, { at: number; reply: Promise<FeedOccurrence[]> }>();
+/**
+ * The prefetched answer for this window if it has already arrived (and is recent): the calendar can then
+ * take it synchronously, during its own first render.
+ */
+export function prefetchedOccurrences(selection: Selection, start: string, end: string, timeZone: string): FeedOccurrence[] | undefined {
+  return arrived<FeedOccurrence[]>(feedUrl(selection, start, end, timeZone));
+}
 
 /** Starts the GET `fetchOccurrences` will make for this window, for it to take (first-window.ts). */
 export function prefetchOccurrences(selection: Selection, start: string, end: string, timeZone: string): void {
   if (selection.kind === "patients" && (selection.patientIds.length === 0 || selection.patientIds.length > MAX_URL_PATIENTS)) return;
-  const url = feedUrl(selection, start, end, timeZone);
+  prefetch(feedUrl(selection, start, end, timeZone));
+}
+
+/** The calendar's background for a window (closures; absences and working hours of the resources named). */
+export interface Schedule {
+  closures: ClosureSummary[];
+  workingHours: Record<string, WorkingHoursEntry[]>;
+}
+
+export function scheduleUrl(start: string, end: string, timeZone: string, resources: string[]): string {
+  return `/api/schedule?${new URLSearchParams({ start, end, timeZone, resources: resources.join(",") }).toString()}`;
+}
+
+export const fetchSchedule = (url: string) => takePrefetched<Schedule>(url);
+export const prefetchedSchedule = (url: string) => arrived<Schedule>(url);
+/** Starts the unfiltered background's GET for this window, as prefetchOccurrences does the feed's. */
+export const prefetchSchedule = (start: string, end: string, timeZone: string) => prefetch(scheduleUrl(start, end, timeZone, []));
+
+const PREFETCH_MAX_AGE_MS = 5_000;
+const prefetched = new Map<string, { at: number; reply: Promise<unknown>; value?: unknown }>();
+
+function prefetch(url: string): void {
   if (prefetched.has(url)) return;
-  const reply = apiFetch<FeedOccurrence[]>(url);
-  reply.catch(() => {}); // taken (and retried) by fetchOccurrences, or dropped
-  prefetched.set(url, { at: Date.now(), reply });
+  const reply = apiFetch<unknown>(url);
+  const entry: { at: number; reply: Promise<unknown>; value?: unknown } = { at: Date.now(), reply };
+  // Failures are taken (and retried) by takePrefetched, or dropped.
+  reply.then((value) => void (entry.value = value), () => {});
+  prefetched.set(url, entry);
+}
+
+/**
+ * A prefetch answers while recent (FullCalendar may ask twice as it starts); one that failed is asked
+ * again rather than reported. Anything that must read anew (a change, an edit) drops it first.
+ */
+function takePrefetched<T>(url: string): Promise<T> {
+  const early = prefetched.get(url);
+  if (early && early.at > Date.now() - PREFETCH_MAX_AGE_MS) return (early.reply as Promise<T>).catch(() => apiFetch<T>(url));
+  prefetched.delete(url);
+  return apiFetch<T>(url);
+}
+
+function arrived<T>(url: string): T | undefined {
+  const early = prefetched.get(url);
+  return early && early.at > Date.now() - PREFETCH_MAX_AGE_MS ? (early.value as T | undefined) : undefined;
 }
 
 function feedUrl(selection: Selection, start: string, end: string, timeZone: string): string {

@@ -1,9 +1,9 @@
-import { prefetchOccurrences } from "./api-client";
+import { prefetchOccurrences, prefetchSchedule } from "./api-client";
 import { addDays, startOfWeek, todayIn } from "./local-dates";
 import type { PlannerState } from "./planner-state";
 
 /**
- * The calendar's first feed request, started as soon as the page runs instead of after the calendar's
+ * The calendar's first feed request (and its background's), started as soon as the page runs instead of after the calendar's
  * own code has loaded and laid itself out (a few hundred milliseconds on a busy machine): the request
  * FullCalendar then makes for the same window takes this answer (api-client's prefetch). Only for the
  * day and week views, whose window is simple to know; a window computed differently from FullCalendar's
@@ -14,7 +14,9 @@ export function prefetchFirstWindow(initial: PlannerState, timeZone: string, wee
   const date = initial.date ?? todayIn(timeZone);
   const first = initial.view === "week" ? startOfWeek(date, weekStart) : date;
   const last = addDays(first, initial.view === "week" ? 7 : 1);
-  prefetchOccurrences(initial.selection, zonedMidnight(first, timeZone), zonedMidnight(last, timeZone), timeZone);
+  const [start, end] = [zonedMidnight(first, timeZone), zonedMidnight(last, timeZone)];
+  prefetchOccurrences(initial.selection, start, end, timeZone);
+  prefetchSchedule(start, end, timeZone);
 }
 
 /** Midnight of a local date in a time zone, as FullCalendar writes a window's bounds ("…T00:00:00-05:00"). */

@@ -36,6 +36,11 @@ export class PatientDirectory {
     for (const id of ids) this.known.delete(id);
   }
 
+  knowsAll(ids: Iterable<string>): boolean {
+    for (const id of ids) if (!this.known.has(id)) return false;
+    return true;
+  }
+
   /** Looks up the ids not known yet (one request); failures leave them unnamed rather than failing the view. */
   async ensure(ids: Iterable<string>): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.known.has(id));

@@ -2,8 +2,8 @@
 
 import type { EventInput, EventSourceFuncInfo } from "@fullcalendar/react";
 import { useCallback, useState } from "react";
-import type { ClosureSummary, WorkingHoursEntry } from "@/lib/closures/closures";
-import { apiFetch } from "./api-client";
+import type { ClosureSummary } from "@/lib/closures/closures";
+import { fetchSchedule, prefetchedSchedule, scheduleUrl, type Schedule } from "./api-client";
 import type { ClinicFilter } from "./clinic";
 
 export type { ClosureSummary };
@@ -25,26 +25,42 @@ export function useClinicBackground(filter: ClinicFilter) {
   const [closures, setClosures] = useState<ClosureSummary[]>([]);
 
   const loadBackground = useCallback(
-    async (info: EventSourceFuncInfo): Promise<EventInput[]> => {
+    (info: EventSourceFuncInfo, success: (events: EventInput[]) => void, failure: (error: Error) => void) => {
       const resources = [filter.clinicianId, filter.roomId].filter(Boolean);
-      const params = new URLSearchParams({ start: info.startStr, end: info.endStr, timeZone: info.timeZone, resources: resources.join(",") });
-      const schedule = await apiFetch<{ closures: ClosureSummary[]; workingHours: Record<string, WorkingHoursEntry[]> }>(`/api/schedule?${params.toString()}`);
-      setClosures(schedule.closures);
-      // With two resources chosen, the hours both keep are what is bookable; one is enough to shade by.
-      const hours = resources.map((id) => schedule.workingHours[id]).find((h) => h && h.length > 0);
-      setBusinessHours(hours ? hours.map((h) => ({ daysOfWeek: [h.weekday], startTime: h.start, endTime: h.end })) : false);
-      return schedule.closures.map((c) => ({
-        id: `closure-${c.id}`,
-        title: c.title,
-        start: c.start,
-        end: c.end,
-        allDay: c.allDay,
-        display: "background",
-        className: c.resourceId ? "absence" : "closure",
-      }));
+      const url = scheduleUrl(info.startStr, info.endStr, info.timeZone, resources);
+      const show = (schedule: Schedule) => {
+        setClosures(schedule.closures);
+        // With two resources chosen, the hours both keep are what is bookable; one is enough to shade by.
+        const hours = resources.map((id) => schedule.workingHours[id]).find((h) => h && h.length > 0);
+        setBusinessHours(hours ? hours.map((h) => ({ daysOfWeek: [h.weekday], startTime: h.start, endTime: h.end })) : false);
+      };
+      // Already here (first-window.ts): part of the calendar's first render, as the appointments are. That
+      // render is FullCalendar's, so the planner's own state follows just after it.
+      const ready = prefetchedSchedule(url);
+      if (ready) {
+        success(backgroundEvents(ready));
+        queueMicrotask(() => show(ready));
+        return;
+      }
+      fetchSchedule(url).then((schedule) => {
+        show(schedule);
+        success(backgroundEvents(schedule));
+      }, failure);
     },
     [filter.clinicianId, filter.roomId],
   );
 
   return { loadBackground, businessHours, closures };
+}
+
+function backgroundEvents(schedule: Schedule): EventInput[] {
+  return schedule.closures.map((c) => ({
+    id: `closure-${c.id}`,
+    title: c.title,
+    start: c.start,
+    end: c.end,
+    allDay: c.allDay,
+    display: "background",
+    className: c.resourceId ? "absence" : "closure",
+  }));
 }

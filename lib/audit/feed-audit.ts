@@ -1,7 +1,7 @@
 import "server-only";
 import { isStaff, type Actor } from "@/lib/auth/actor";
 import type { PrepaidAudit } from "@/lib/auth/session-check";
-import { feedQueryFromSearchParams, type FeedQuery } from "@/lib/events/feed-query";
+import { feedQueryFromUrl, type FeedQuery } from "@/lib/events/feed-query";
 import { hotFeedBody, hotTierOpen, recordHotRead } from "@/lib/events/list-occurrences";
 import { auditEntry, recordAudit, type AuditInput } from "./record";
 
@@ -28,14 +28,14 @@ export function auditFeedRead(actor: Actor, query: FeedQuery, ip: string): Promi
  * the stream before the answer leaves, as with `auditFeedRead`; when the guess, the session or the budget
  * says otherwise nothing is appended and the request takes the ordinary path.
  */
-export function hotFeedRead(params: URLSearchParams, ip: string) {
+export function hotFeedRead(url: string, ip: string) {
   let served: { actor: Actor; query: FeedQuery; body: string | Buffer } | undefined;
   let parsed: { query: FeedQuery } | { error: unknown } | undefined;
   /** The request's query, parsed once; a bad one throws only when asked for (after the session check). */
   const query = (): FeedQuery => {
     if (!parsed) {
       try {
-        parsed = { query: feedQueryFromSearchParams(params) };
+        parsed = { query: feedQueryFromUrl(url) };
       } catch (error) {
         parsed = { error };
       }

@@ -74,10 +74,24 @@ export interface AuditEntry {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Frozen id lists already checked: a remembered feed query's selection (lib/events/feed-query) is audited
+ * on every read of it, and a frozen list cannot have changed since.
+ */
+const checkedLists = new WeakSet<readonly string[]>();
+
+function checkIds(ids: readonly (string | null | undefined)[]): void {
+  for (const id of ids) if (id != null && !UUID.test(id)) throw new Error(`recordAudit: "${id}" is not a UUID`);
+}
+
 export function auditEntry(actor: AuditActor, input: AuditInput, now = new Date()): AuditEntry {
   // Ids are checked here, where a wrong call is a bug of the caller, not later in the consumer.
-  const ids = [actor.orgId, actor.userId, input.eventId, input.cohortId, input.subjectUserId, ...(input.patientIds ?? [])];
-  for (const id of ids) if (id != null && !UUID.test(id)) throw new Error(`recordAudit: "${id}" is not a UUID`);
+  checkIds([actor.orgId, actor.userId, input.eventId, input.cohortId, input.subjectUserId]);
+  const patientIds = input.patientIds ?? [];
+  if (!checkedLists.has(patientIds)) {
+    checkIds(patientIds);
+    if (Object.isFrozen(patientIds)) checkedLists.add(patientIds);
+  }
   return {
     entryId: randomUUID(),
     orgId: actor.orgId,

@@ -35,7 +35,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export async function authorizeRequest(request: Request, options: AuthorizeOptions = {}): Promise<Actor> {
   const mutation = options.mutation ?? !SAFE_METHODS.has(request.method.toUpperCase());
   if (mutation) assertSameOrigin(request.headers);
-  return authorizeActor(options.roles);
+  return (await checkSession(request, options.roles)).actor;
 }
 
 /**
@@ -45,7 +45,7 @@ export async function authorizeRequest(request: Request, options: AuthorizeOptio
  */
 export async function authorizeAction(options: { roles?: readonly Role[] } = {}): Promise<Actor> {
   assertSameOrigin(await headers(), { requireOrigin: true });
-  return authorizeActor(options.roles);
+  return (await checkSession(undefined, options.roles)).actor;
 }
 
 /**
@@ -59,11 +59,7 @@ export async function authorizePrepaidRead(
   prepay: (guess: Actor) => PrepaidAudit | undefined,
 ): Promise<{ actor: Actor; audited: boolean }> {
   if (!SAFE_METHODS.has(request.method.toUpperCase())) assertSameOrigin(request.headers);
-  return checkSession(undefined, prepay);
-}
-
-async function authorizeActor(roles: readonly Role[] | undefined): Promise<Actor> {
-  return (await checkSession(roles)).actor;
+  return checkSession(request, undefined, prepay);
 }
 
 /** The actor each session id was last verified as, for `prepay`'s guess (bounded; a miss costs nothing). */
@@ -73,10 +69,11 @@ const recentActors = () => (globalForGuard.cohortRecentActors ??= new Map());
 
 /** Session, its idle slide and one request of the user's budget (and a prepaid audit entry): one Redis round trip (one script). */
 async function checkSession(
+  request: Request | undefined,
   roles: readonly Role[] | undefined,
   prepay?: (guess: Actor) => PrepaidAudit | undefined,
 ): Promise<{ actor: Actor; audited: boolean }> {
-  const sessionId = await sessionIdFromCookie();
+  const sessionId = await sessionIdFromCookie(request);
   const guess = sessionId && prepay ? recentActors().get(sessionId) : undefined;
   const audit = guess ? prepay!(guess) : undefined;
   const session = sessionId ? await readSessionSpending(sessionId, apiBudget(), undefined, audit) : null;

@@ -5,7 +5,7 @@ import { cookies } from "next/headers";
 import { env } from "@/lib/env";
 
 /**
- * The session id from next-auth's cookie, for the API guard. getServerSession would decrypt the JWT,
+ * The session id from next-auth's cookie, for the API guard and pages. getServerSession would decrypt the JWT,
  * derive its key (HKDF) twice and re-encrypt a rolled cookie on every request; the JWT carries nothing but
  * the session id, and expiry is the Redis record's business (lib/auth/session-store), so the guard only
  * decrypts it, with the key derived once per secret. Same key, algorithm and tolerance as next-auth 4's
@@ -25,9 +25,44 @@ export function sessionCookieName(): string {
   return env().NEXTAUTH_URL.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 }
 
-/** The session id the cookie names, or null (no cookie, a forged or expired token). */
-export async function sessionIdFromCookie(): Promise<string | null> {
-  const jar = await cookies();
+interface Jar {
+  get(name: string): { value: string } | undefined;
+  getAll(): { name: string; value: string }[];
+}
+
+/**
+ * A request's Cookie header read as Next's `cookies()` reads it (@edge-runtime/cookies' parseCookie: pairs
+ * split on "; ", values URI-decoded, undecodable pairs skipped, the last of a repeated name wins). A route
+ * handler has the request at hand; `cookies()` would also build the response's mutable cookie jar, on
+ * every API request, for a value only read.
+ */
+function jarOf(header: string | null): Jar {
+  const map = new Map<string, string>();
+  for (const pair of (header ?? "").split(/; */)) {
+    if (!pair) continue;
+    const at = pair.indexOf("=");
+    if (at === -1) {
+      map.set(pair, "true");
+      continue;
+    }
+    try {
+      map.set(pair.slice(0, at), decodeURIComponent(pair.slice(at + 1)));
+    } catch {
+      // as parseCookie: a value that does not decode is no cookie
+    }
+  }
+  return {
+    get: (name) => (map.has(name) ? { value: map.get(name)! } : undefined),
+    getAll: () => [...map].map(([name, value]) => ({ name, value })),
+  };
+}
+
+/**
+ * The session id the cookie names, or null (no cookie, a forged or expired token): from the request's
+ * Cookie header when given (route handlers), else from Next's `cookies()` (server actions, pages).
+ */
+export async function sessionIdFromCookie(request?: Request): Promise<string | null> {
+  const jar: Jar = request ? jarOf(request.headers.get("cookie")) : await cookies();
   const name = sessionCookieName();
   // next-auth splits tokens over 4 KB into name.0, name.1, …; ours carry only an id, but read both forms.
   const token =

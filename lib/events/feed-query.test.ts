@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { feedQueryFromBody, feedQueryFromSearchParams } from "./feed-query";
+import { feedQueryFromBody, feedQueryFromSearchParams, feedQueryFromUrl } from "./feed-query";
 
 const parse = (query: string) => feedQueryFromSearchParams(new URLSearchParams(query));
 
@@ -58,5 +58,18 @@ describe("feed query", () => {
     expect(feedQueryFromBody({ start: "2026-01-01", end: "2026-01-08", patientIds: ids }).patientIds).toHaveLength(5000);
     expect(() => feedQueryFromBody({ start: "2026-01-01", end: "2026-01-08", patientIds: [...ids, ids[0]!.replace("0000-4", "0001-4")] })).toThrow();
     expect(() => feedQueryFromBody({ start: "2026-01-01", end: "2026-01-08", orgId: "x" })).toThrow(/orgId/);
+  });
+
+  it("reads a request URL as its search parameters, the same URL to one frozen query, a refused URL again each time", () => {
+    const id = "0b6f5d1e-8c1a-4a59-9d61-1a8f7f9e2c10";
+    const search = `start=2026-03-08T00:00:00&end=2026-03-09T00:00:00&timeZone=America/New_York&patients=${id},${id}`;
+    const url = `http://localhost:3000/api/events?${search}`;
+    const first = feedQueryFromUrl(url);
+    expect(first).toEqual(parse(search));
+    expect(feedQueryFromUrl(url)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.patientIds)).toBe(true);
+    const refused = "http://localhost:3000/api/events?start=2026-01-02&end=2026-01-01";
+    expect(() => feedQueryFromUrl(refused)).toThrow(/end must be after start/);
+    expect(() => feedQueryFromUrl(refused)).toThrow(/end must be after start/);
   });
 });

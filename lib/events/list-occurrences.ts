@@ -5,7 +5,7 @@ import { notFound } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { recordCacheRead, recordDependencyError } from "@/lib/metrics/instruments"; // ops metrics
 import { withDeadline } from "@/lib/reliability/deadline";
-import { indexReadable } from "@/lib/reliability/index-recovery";
+import { indexReadable, indexReadableSoon } from "@/lib/reliability/index-recovery";
 import { ensureMaterialized } from "./ensure-materialized";
 import type { FeedQuery } from "./feed-query";
 import { hotWindows } from "./hot-windows";
@@ -26,7 +26,7 @@ const PATIENT_IDS = /"patientIds":\[[^\]]*\]/g;
 export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promise<string | Buffer> {
   // Neither cache tier while the cache's breaker is open or the index is catching up after an outage
   // (lib/reliability/index-recovery): they could hold what changed meanwhile.
-  const cached = cacheable(actor, query);
+  const cached = cacheable(actor, query) || (cacheTierAsked(actor, query) && (await indexReadableSoon()));
   const hot = hotWindows();
   const key = cached ? windowKey(actor, query) : "";
   const hit = cached ? hot.get(key) : undefined;
@@ -58,7 +58,7 @@ export async function listOccurrencesJson(actor: Actor, query: FeedQuery): Promi
   } else {
     // ops metrics: not asked because it is off or in another zone (bypass), or because its breaker is
     // open or it is catching up after an outage (error: the cache is unavailable).
-    recordCacheRead(kind, cacheEnabled() && query.timeZone === actor.orgTimeZone ? "error" : "bypass");
+    recordCacheRead(kind, cacheTierAsked(actor, query) ? "error" : "bypass");
   }
   return readFromPostgres(scope, query.start, query.end, query.timeZone);
 }
@@ -82,14 +82,30 @@ export function hotTierOpen(): boolean {
 }
 
 function cacheable(actor: Actor, query: FeedQuery): boolean {
-  return cacheEnabled() && indexReadable() && query.timeZone === actor.orgTimeZone;
+  return cacheTierAsked(actor, query) && indexReadable();
+}
+
+/** The cache tiers hold windows in the organisation's zone only. */
+function cacheTierAsked(actor: Actor, query: FeedQuery): boolean {
+  return cacheEnabled() && query.timeZone === actor.orgTimeZone;
 }
 
 /** Everything the answer depends on: who asks (staff see the organisation, a patient only themself) and what. */
 function windowKey(actor: Actor, query: FeedQuery): string {
   const who = isStaff(actor) ? "staff" : `patient:${actor.patientId}`;
-  const patients = query.patientIds ? [...query.patientIds].sort().join(",") : "";
+  const patients = query.patientIds ? sortedIds(query.patientIds) : "";
   return `${actor.orgId}|${who}|${query.cohortId ?? ""}|${patients}|${query.start.getTime()}|${query.end.getTime()}|${query.timeZone}`;
+}
+
+/** A selection's ids in one order; remembered per array, since a remembered query's array is reused (feed-query). */
+const sortedSelections = new WeakMap<readonly string[], string>();
+function sortedIds(ids: readonly string[]): string {
+  let sorted = sortedSelections.get(ids);
+  if (sorted === undefined) {
+    sorted = [...ids].sort().join(",");
+    if (Object.isFrozen(ids)) sortedSelections.set(ids, sorted);
+  }
+  return sorted;
 }
 
 async function feedScope(actor: Actor, query: FeedQuery): Promise<PostgresFeedScope> {

@@ -2,6 +2,7 @@ import "server-only";
 import { reconcileOutbox } from "@/lib/events/index/reconcile";
 import { logger } from "@/lib/logger";
 import { onBreakerChange, redisBreakers } from "@/lib/redis/client";
+import type { SubscriptionWatch } from "./subscription-watch";
 
 /**
  * After the cache Redis was away, its index may lack the writes made meanwhile (their outbox rows wait in
@@ -19,7 +20,7 @@ interface RecoveryState {
   runs: number;
   lastMs: number;
   /** The live channel's heartbeat (lib/reliability/subscription-watch), once the listener runs. */
-  lease?: () => boolean;
+  lease?: Pick<SubscriptionWatch, "fresh" | "renewal">;
 }
 const globalForRecovery = globalThis as unknown as { cohortIndexRecovery?: RecoveryState };
 const state = (): RecoveryState => (globalForRecovery.cohortIndexRecovery ??= { recovering: false, draining: false, again: false, started: false, runs: 0, lastMs: 0 });
@@ -33,12 +34,25 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function indexReadable(): boolean {
   const s = state();
-  return !s.recovering && redisBreakers().cache?.state !== "open" && (s.lease?.() ?? true);
+  return !s.recovering && redisBreakers().cache?.state !== "open" && (s.lease?.fresh() ?? true);
 }
 
-/** Reads use the index only while `fresh()` holds (null: no heartbeat, as in a one-off script). */
-export function setIndexLease(fresh: (() => boolean) | null): void {
-  state().lease = fresh ?? undefined;
+/**
+ * Whether reads may use the index, after waiting for the heartbeat when only its lease has run out (this
+ * event loop was busy, or a ping is on its way): a short wait rather than a read from Postgres, which
+ * may be away. Waits for nothing when the index is suspect, its breaker open or Redis known to be silent.
+ */
+export async function indexReadableSoon(): Promise<boolean> {
+  if (indexReadable()) return true;
+  const s = state();
+  if (s.recovering || redisBreakers().cache?.state === "open" || !s.lease) return false;
+  await s.lease.renewal();
+  return indexReadable();
+}
+
+/** Reads use the index only while the lease holds (null: no heartbeat, as in a one-off script). */
+export function setIndexLease(lease: Pick<SubscriptionWatch, "fresh" | "renewal"> | null): void {
+  state().lease = lease ?? undefined;
 }
 
 export function indexRecoveryStats(): { recovering: boolean; runs: number; lastMs: number } {

@@ -218,6 +218,12 @@ const LIMITS = `## What is not covered, and why
 - **Postgres hanging under other routes.** Feed reads, index rebuilds and event writes have client-side
   deadlines (\`DB_STATEMENT_TIMEOUT_MS\`); other routes rely on the server's statement timeout, which a
   frozen server does not enforce, so they wait until it answers again.
+- **A server that stalls as long as a command timeout while Postgres is away.** An instance distrusts its
+  index after a gap of a whole \`REDIS_COMMAND_TIMEOUT_MS\` between two heartbeat answers, because another
+  instance may have acknowledged a write without indexing it in such a gap. From inside a stalled event
+  loop a Redis outage and the stall itself look the same, so a stall that long also makes it replay the
+  outbox, which needs Postgres: while Postgres is away too, its reads answer 503 until it returns. Shorter
+  stalls (the common case on a busy machine) no longer count; reads wait for the next answer instead.
 - **Staff views filtered by patients or a cohort** check the ids against Postgres unless this instance has
   checked them before: with Postgres down, those not yet checked answer 503.
 - **Latencies** here come from a small shared machine (see the load average above): compare them with each

@@ -14,7 +14,7 @@ const STAFF = ["admin", "staff"] as const;
 export const GET = handle(async (request) => {
   const ip = clientIp(request);
   // A window this process holds: session, budget and audit entry in one Redis round trip, no Postgres.
-  const hot = hotFeedRead(new URL(request.url).searchParams, ip);
+  const hot = hotFeedRead(request.url, ip);
   const { actor, audited } = await authorizePrepaidRead(request, hot.prepay);
   if (audited) return rawJson(hot.body());
   const query = hot.query();

@@ -41,7 +41,7 @@ export function startInvalidationListener(): void {
       recoverIndex();
     },
   });
-  setIndexLease(watch.fresh);
+  setIndexLease(watch);
   globalForSubscriber.cohortInvalidations = { subscriber, watch };
   subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
     try {

@@ -34,27 +34,10 @@ export interface IndexScope {
  */
 export async function readFromIndex(scope: IndexScope, start: Date, end: Date): Promise<Buffer | null> {
   if (scope.patientIds?.length === 0) return Buffer.from("[]");
-  const redis = withScripts(cacheRedis());
-  const setKeys = scope.patientIds
-    ? scope.patientIds.map((id) => keys.patientEvents(scope.orgId, id))
-    : [keys.orgEvents(scope.orgId)];
-  const unitMs = scope.patientIds ? units.patientMs : units.orgMs;
   const kind = scope.ownPatientId ? "own" : scope.patientIds ? "patients" : "org"; // ops metrics
-  const cutoffs = scope.patientIds ? setCutoffs(scope.patientIds, scope.archived) : [0];
-
+  const window = readWindow(scope, start, end);
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const reply = (await redis.readWindowBuffer(
-      2 + setKeys.length,
-      keys.orgMaxDuration(scope.orgId),
-      keys.orgTemplates(scope.orgId),
-      ...setKeys,
-      start.getTime(),
-      end.getTime(),
-      unitMs,
-      UNKNOWN_LOOKBACK_MS,
-      ttl.indexSetSeconds(),
-      ...cutoffs,
-    )) as [number, ...(Buffer | number)[]];
+    const reply = await window.read();
     if (reply[0] === 1) {
       recordCacheRead(kind, attempt === 0 ? "hit" : "miss"); // ops metrics
       const [members, refs, templates] = reply.slice(1) as Buffer[];
@@ -73,14 +56,46 @@ export async function readFromIndex(scope: IndexScope, start: Date, end: Date): 
     const missing: MissingUnit[] = reply.slice(2).map((entry) => {
       const [set, unit] = String(entry).split(":");
       const index = Number(set) - 1;
-      return { setKey: setKeys[index]!, patientId: scope.patientIds?.[index], unit: Number(unit) };
+      return { setKey: window.setKeys[index]!, patientId: scope.patientIds?.[index], unit: Number(unit) };
     });
-    await hydrateUnits(scope.orgId, unitMs, missing, randomBytes(8).toString("hex"));
+    await hydrateUnits(scope.orgId, window.unitMs, missing, randomBytes(8).toString("hex"));
   }
   recordCacheRead(kind, "fallback"); // ops metrics
   return null;
 }
 
+/** Whether the index holds the whole window now, without rebuilding anything (for checks and tests). */
+export async function indexHoldsWindow(scope: IndexScope, start: Date, end: Date): Promise<boolean> {
+  if (scope.patientIds?.length === 0) return true;
+  return (await readWindow(scope, start, end).read())[0] === 1;
+}
+
+/**
+ * One call of read-window.lua: [1, members, refs, templates] when the index holds the window, else what
+ * is missing ([2, refs…]: templates; [0, lookback known, "set:unit"…]: units).
+ */
+function readWindow(scope: IndexScope, start: Date, end: Date) {
+  const redis = withScripts(cacheRedis());
+  const setKeys = scope.patientIds
+    ? scope.patientIds.map((id) => keys.patientEvents(scope.orgId, id))
+    : [keys.orgEvents(scope.orgId)];
+  const unitMs = scope.patientIds ? units.patientMs : units.orgMs;
+  const cutoffs = scope.patientIds ? setCutoffs(scope.patientIds, scope.archived) : [0];
+  const read = async () =>
+    (await redis.readWindowBuffer(
+      2 + setKeys.length,
+      keys.orgMaxDuration(scope.orgId),
+      keys.orgTemplates(scope.orgId),
+      ...setKeys,
+      start.getTime(),
+      end.getTime(),
+      unitMs,
+      UNKNOWN_LOOKBACK_MS,
+      ttl.indexSetSeconds(),
+      ...cutoffs,
+    )) as [number, ...(Buffer | number)[]];
+  return { setKeys, unitMs, read };
+}
 
 /** read-window.lua's cut-off arguments: n, then (set number, cut-off) pairs of archived patients' sets. */
 function setCutoffs(patientIds: string[], archived: ArchiveCutoffs | undefined): (string | number)[] {

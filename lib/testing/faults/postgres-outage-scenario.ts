@@ -1,6 +1,8 @@
 import postgres from "postgres";
 import { indexDifferences } from "@/lib/events/index/compare-index";
+import { indexHoldsWindow } from "@/lib/events/index/read-from-index";
 import { createTestOrganization } from "@/lib/testing/test-organization";
+import { waitFor } from "@/lib/testing/wait-for";
 import { startApp } from "./app";
 import { readTasks, seedCalendar, single } from "./calendar";
 import { waitForOutbox } from "./cache-outage-scenario";
@@ -53,7 +55,19 @@ export async function runPostgresOutage(options: { server: PostgresServer; url: 
       ...readTasks(staff, orgWindows, null, [], results, rounds),
       ...readTasks(patient, ownWindows, null, [], results, rounds),
     ];
-    await runConcurrently(4, readAll([], 2));
+    // "Hydrated windows": read them through the app until the index holds every one. A server that has
+    // just started may answer its first reads from Postgres without indexing them (its heartbeat or
+    // breaker still settling on a busy machine), and such a window is not what this scenario is about.
+    const held = [
+      ...orgWindows.windows.map((w) => ({ scope: { orgId: org.id }, window: w })),
+      ...ownWindows.windows.map((w) => ({ scope: { orgId: org.id, patientIds: [org.patients[0]!.id], ownPatientId: org.patients[0]!.id }, window: w })),
+    ];
+    const allHeld = async () =>
+      (await Promise.all(held.map(({ scope, window }) => {
+        const q = new URLSearchParams(window);
+        return indexHoldsWindow(scope, new Date(q.get("start")!), new Date(q.get("end")!));
+      }))).every(Boolean);
+    await waitFor(async () => (await allHeld()) || (await runConcurrently(4, readAll([], 1)), false), 60_000, "the index holding every window the scenario reads");
 
     const faults: PostgresFaultFigures[] = [];
     let lock: postgres.ReservedSql | undefined;
@@ -71,6 +85,9 @@ export async function runPostgresOutage(options: { server: PostgresServer; url: 
       await runConcurrently(4, interleave(readAll(reads, 3), writeTasks));
       const health = await staff.request("GET", "/api/health");
       await restore();
+      // "Once Postgres is back" starts when the app reaches it again (a restarted server on a busy
+      // machine can take longer to take connections than a request's deadline).
+      await waitFor(async () => (await staff.request<{ postgres?: string }>("GET", "/api/health")).body?.postgres === "up", 60_000, `the app reaching Postgres after "${name}"`);
 
       // Nothing of the refused writes in Postgres; the index equals Postgres once the outbox is empty.
       const halfWritten: string[] = [];
