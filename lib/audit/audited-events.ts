@@ -8,16 +8,17 @@ import { getEvent } from "@/lib/events/get-event";
 import type { EventDetail } from "@/lib/events/types";
 import { updateEvent } from "@/lib/events/update-event";
 import { hashToken } from "@/lib/ics/tokens";
-import { recordAudit } from "./record";
+import { auditEntry, auditInsert, recordAudit } from "./record";
 
 /**
  * The event operations with their audit entries, for route handlers and server actions alike: the same
  * calls as lib/events, each recorded (who, which event, which patients, from where) once it succeeded.
  */
 export async function createEventAudited(actor: Actor, input: unknown, ip: string): Promise<EventDetail> {
-  const event = await createEvent(actor, input);
-  await recordAudit(actor, { action: "event.create", eventId: event.id, patientIds: event.patientIds, ip });
-  return event;
+  // The entry commits in the create's own transaction and round trip (no stream write after the commit).
+  return createEvent(actor, input, (event) => [
+    auditInsert([auditEntry(actor, { action: "event.create", eventId: event.id, patientIds: event.patientIds, ip })]),
+  ]);
 }
 
 export async function readEventAudited(actor: Actor, eventId: string, ip: string): Promise<EventDetail> {

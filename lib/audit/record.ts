@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type postgres from "postgres";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -142,7 +143,15 @@ export async function recordAudit(actor: AuditActor, input: AuditInput, now = ne
  */
 export async function insertAuditEntries(entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db().$sql`
+  await auditInsert(entries)(db().$sql);
+}
+
+/**
+ * The insert as a statement on a given client, so a write can commit its own entry in its transaction
+ * (lib/db/pipeline): the entry exists exactly when the change does, at no extra round trip.
+ */
+export const auditInsert = (entries: AuditEntry[]) => (sql: postgres.Sql) =>
+  sql`
     INSERT INTO audit_log (entry_id, org_id, occurred_at, actor_user_id, actor_role, action, patient_ids, all_patients,
                            event_id, cohort_id, subject_user_id, ip, details)
     SELECT e."entryId", e."orgId", e."occurredAt", e."actorUserId", e."actorRole", e.action, e."patientIds", e."allPatients",
@@ -151,4 +160,3 @@ export async function insertAuditEntries(entries: AuditEntry[]): Promise<void> {
       "entryId" uuid, "orgId" uuid, "occurredAt" timestamptz, "actorUserId" uuid, "actorRole" text, action text,
       "patientIds" uuid[], "allPatients" boolean, "eventId" uuid, "cohortId" uuid, "subjectUserId" uuid, ip text, details jsonb)
     ON CONFLICT (entry_id) DO NOTHING`;
-}

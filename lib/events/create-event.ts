@@ -17,8 +17,11 @@ import { syncEventAfterCommit, syncRead, type SyncRow } from "./index/sync-event
 import type { EventRow } from "./materialize";
 import type { EventDetail, SchedulingConflict } from "./types";
 
+/** Statements to commit with a new event (its audit entry), built once its id and patients are known. */
+export type CommitAlongside = (event: { id: string; patientIds: string[] }) => Statement[];
+
 /** Creates a single event or a series (`POST /api/events`, the calendar's create action). */
-export async function createEvent(actor: Actor, input: unknown): Promise<EventDetail> {
+export async function createEvent(actor: Actor, input: unknown, alongside?: CommitAlongside): Promise<EventDetail> {
   requireStaff(actor, "Only clinic staff can change appointments");
   const data = parseInput(createEventSchema, input);
   const { startAt, endAt } = resolveTimes(data);
@@ -66,7 +69,11 @@ export async function createEvent(actor: Actor, input: unknown): Promise<EventDe
       ...(closuresWaived(actor, data.allowClosures) ? [] : [closureWarningsQuery(actor.orgId, [event.id], actor.timeZone)]),
       (sql) => syncRead(sql, actor.orgId, event.id),
     ];
-    const writes = [patientsInOrg(tx, actor.orgId, patientIds), ...newEventStatements(tx, event, patientIds)];
+    const writes = [
+      patientsInOrg(tx, actor.orgId, patientIds),
+      ...newEventStatements(tx, event, patientIds),
+      ...(alongside?.({ id: event.id, patientIds }) ?? []),
+    ];
     let results = await pipeline(tx, stepwise ? writes : [...writes, ...checks]);
     // An unknown patient is a 404, whatever it made the later statements do.
     if (results[0]!.status === "fulfilled" && results[0]!.value.length !== patientIds.length) throw notFound("Patient");

@@ -60,7 +60,11 @@ export async function syncEvent(orgId: string, eventId: string, read?: readonly 
   recordWriteThrough(applied === 1 ? "applied" : "skipped", pending[0]![4] + (performance.now() - readAt) / 1000);
 
   const lastId = pending[pending.length - 1]![0];
-  await sql`DELETE FROM index_outbox WHERE event_id = ${eventId} AND id <= ${lastId}`;
+  // Committed asynchronously (no wait for the WAL flush, the writer's acknowledgement waits for this):
+  // a crash can only bring rows back, and the reconciler's replay of an applied revision is a no-op.
+  await sql`
+    DELETE FROM index_outbox
+    WHERE event_id = ${eventId} AND id <= ${lastId} AND set_config('synchronous_commit', 'off', true) IS NOT NULL`;
   return update;
 }
 
