@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from "node:tls";
 import type { RedisOptions } from "ioredis";
 import type { Options } from "postgres";
-import { coalescingSocket } from "@/lib/db/coalescing-socket";
 import { env } from "@/lib/env";
 
 /**
@@ -30,8 +29,6 @@ export function postgresOptions(
       ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs * 2 } : {}),
     },
   };
-  // The driver's `socket` option (documented, missing from its types): a pipeline leaves in one write.
-  Object.assign(options, { socket: coalescingSocket });
   // Only when verifying: an `ssl` key, even undefined, would override the URL's sslmode.
   const verify = verification(url, Boolean(e.DATABASE_CA_FILE));
   if (verify) {
