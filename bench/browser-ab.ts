@@ -12,6 +12,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import postgres from "postgres";
 import { chromium, type Browser } from "@playwright/test";
+import { ARGS, COUNT, LOADING } from "./browser";
 import { GROUP_TITLE, TITLES } from "./generate";
 import { login, waitForHttp } from "./http";
 
@@ -24,18 +25,6 @@ const basePort = Number(process.env.BENCH_PORT ?? 3071) + 50;
 const pgPort = Number(process.env.BENCH_PG_PORT ?? 54330);
 const redisPort = Number(process.env.BENCH_REDIS_PORT ?? 46380);
 const PASSWORD = "bench-password-1234";
-
-const COUNT = `((titles) => {
-  const region = document.querySelector('[aria-label="Appointments calendar"]');
-  if (!region) return 0;
-  const wanted = new Set(titles);
-  const walker = document.createTreeWalker(region, NodeFilter.SHOW_TEXT);
-  let n = 0;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) if (wanted.has((node.nodeValue || "").trim().split(" · ")[0])) n += 1;
-  return n;
-})`;
-const LOADING = `[...document.querySelectorAll('[role="status"]')].some((e) => /loading/i.test(e.textContent || ""))`;
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 function start(dir: string, port: number, secret: string): ChildProcess {
   return spawn(path.join(dir, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {

@@ -35,7 +35,7 @@ export interface BrowserOptions {
  * alone or followed by " · " and the patients' names (as the cohort planner titles them). LOADING: the
  * calendar's status says it is loading.
  */
-const COUNT = `((titles) => {
+export const COUNT = `((titles) => {
   const region = document.querySelector('[aria-label="Appointments calendar"]');
   if (!region) return 0;
   const wanted = new Set(titles);
@@ -44,9 +44,9 @@ const COUNT = `((titles) => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) if (wanted.has((node.nodeValue || "").trim().split(" · ")[0])) n += 1;
   return n;
 })`;
-const LOADING = `[...document.querySelectorAll('[role="status"]')].some((e) => /loading/i.test(e.textContent || ""))`;
+export const LOADING = `[...document.querySelectorAll('[role="status"]')].some((e) => /loading/i.test(e.textContent || ""))`;
 
-const ARGS = [
+export const ARGS = [
   "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ];

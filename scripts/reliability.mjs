@@ -41,6 +41,10 @@ runMain('reliability', async () => {
     failed = result.code !== 0;
   }
   if (!fs.existsSync(dir)) fail(`no figures in ${dir}: run \`npm run reliability\` first`);
+  // The machine as it was when the figures were measured: a re-render keeps that, not the present.
+  const measuredOn = path.join(dir, 'machine.json');
+  if (!renderOnly) fs.writeFileSync(measuredOn, JSON.stringify(machine));
+  else if (fs.existsSync(measuredOn)) Object.assign(machine, JSON.parse(fs.readFileSync(measuredOn, 'utf8')));
   fs.writeFileSync(path.join(ROOT, 'RELIABILITY.md'), renderReport(dir, machine));
   log('wrote RELIABILITY.md');
   if (failed) fail('some fault scenarios failed (see above); RELIABILITY.md shows the figures of those that ran');

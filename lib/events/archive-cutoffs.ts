@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { withDeadline } from "@/lib/reliability/deadline";
 import { epochMs, type Fragment, type Sql } from "./occurrence-json";
 
 /**
@@ -15,10 +16,13 @@ import { epochMs, type Fragment, type Sql } from "./occurrence-json";
  * answer the same bytes; neither asks Postgres for it per read. It is kept in process for at most
  * CUTOFFS_TTL_MS and dropped at once by `forgetArchiveCutoffs` (this instance on archive and restore,
  * the others when the change arrives on the live channel), as cohort members are (patient-scope.ts).
+ * Past the TTL it is refreshed, and kept when Postgres does not answer the refresh in REFRESH_WAIT_MS.
  */
 export type ArchiveCutoffs = ReadonlyMap<string, number>;
 
 export const CUTOFFS_TTL_MS = 30_000;
+/** How long a refresh of a held map may take before the held one answers (the refresh goes on). */
+export const REFRESH_WAIT_MS = 250;
 const MAX_ORGS = 1000;
 const NONE: ArchiveCutoffs = new Map();
 
@@ -31,8 +35,21 @@ const cache = () => (globalForCutoffs.archiveCutoffs ??= new Map());
 const epochs = () => (globalForCutoffs.archiveCutoffEpochs ??= new Map());
 
 export async function archiveCutoffs(orgId: string, now = Date.now()): Promise<ArchiveCutoffs> {
-  const cached = cache().get(orgId);
-  if (cached && cached.expires > now) return cached.cutoffs;
+  const held = cache().get(orgId);
+  if (held && held.expires > now) return held.cutoffs;
+  const load = loadCutoffs(orgId, now);
+  if (!held) return load;
+  // Postgres away or slow: archiving and restoring need it too, so nothing can have changed meanwhile
+  // (and a change before it arrived here on the live channel, dropping the map). The held map answers,
+  // so reads of windows the index holds go on past a Postgres outage longer than the TTL.
+  try {
+    return await withDeadline(load, REFRESH_WAIT_MS);
+  } catch {
+    return held.cutoffs;
+  }
+}
+
+async function loadCutoffs(orgId: string, now: number): Promise<ArchiveCutoffs> {
   const epoch = epochs().get(orgId) ?? 0;
   // patients_org_archived_idx: an index range of the organisation's archived patients only.
   const rows = await db().$sql<{ id: string; ms: string }[]>`
