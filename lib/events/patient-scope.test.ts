@@ -11,7 +11,8 @@ import { waitFor } from "@/lib/testing/wait-for";
 import { feedQueryFromSearchParams } from "./feed-query";
 import { hotWindows } from "./hot-windows";
 import { startInvalidationListener, stopInvalidationListener } from "./index/live-subscriber";
-import { resolvePatientScope } from "./patient-scope";
+import { CUTOFFS_TTL_MS } from "./archive-cutoffs";
+import { COHORT_TTL_MS, resolvePatientScope } from "./patient-scope";
 
 const RANGE = "start=2033-01-02T00:00:00&end=2033-01-09T00:00:00&timeZone=America/New_York";
 let org: TestOrganization;
@@ -90,5 +91,24 @@ describe("patient scope (in-process cohort members and patient ids)", () => {
     expect(await scope(`patients=${ids[1]}`)).toEqual({ patientIds: [ids[1]], queries: 0 });
     const other = await createTestOrganization({ patients: 1 });
     await expect(scope(`patients=${ids[0]},${other.patients[0]!.id}`)).rejects.toMatchObject({ code: "not_found" });
+  });
+  it("keeps a cohort's held members past their TTL while Postgres does not answer the reload (a long outage)", async () => {
+    const [a, b] = org.patients.map((p) => p.id) as [string, string];
+    const cohort = await createTestCohort(org.id, `Held ${org.tag}`, [a, b]);
+    const query = feedQueryFromSearchParams(new URLSearchParams(`${RANGE}&cohort=${cohort}`));
+    expect((await resolvePatientScope(org.staff.actor, query)).patientIds?.slice().sort()).toEqual([a, b].sort());
+
+    const later = Date.now() + COHORT_TTL_MS + CUTOFFS_TTL_MS + 1;
+    const lock = await db().$sql.reserve();
+    try {
+      await lock`BEGIN`;
+      await lock`LOCK TABLE cohort_members, patients IN ACCESS EXCLUSIVE MODE`;
+      // Without the held members this would wait for the lock, which is released only after it returns.
+      const during = await resolvePatientScope(org.staff.actor, query, later);
+      expect(during.patientIds?.slice().sort(), "the held members").toEqual([a, b].sort());
+    } finally {
+      await lock`ROLLBACK`;
+      lock.release();
+    }
   });
 });

@@ -4,7 +4,8 @@ import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import type { FeedQuery } from "./feed-query";
 import { indexReadable } from "@/lib/reliability/index-recovery";
-import { archiveCutoffs, cutoffsBefore, cutoffsOf, forgetArchiveCutoffs, type ArchiveCutoffs } from "./archive-cutoffs";
+import { withDeadline } from "@/lib/reliability/deadline";
+import { archiveCutoffs, cutoffsBefore, cutoffsOf, forgetArchiveCutoffs, REFRESH_WAIT_MS, type ArchiveCutoffs } from "./archive-cutoffs";
 import { hotWindows } from "./hot-windows";
 
 /**
@@ -20,7 +21,8 @@ import { hotWindows } from "./hot-windows";
  *   and every deleted cohort is published there (lib/cohorts) and drops the organisation's cohorts here.
  *   While the subscription is down or its heartbeat late they are not trusted (read from Postgres each
  *   time). A generation per organisation keeps a load that raced with an invalidation from being
- *   stored; COHORT_TTL_MS bounds the damage of a lost publish.
+ *   stored; COHORT_TTL_MS bounds the damage of a lost publish. Past it they are kept while Postgres does
+ *   not answer the reload (an outage: nothing can change then), as the archive cut-offs are.
  */
 export const COHORT_TTL_MS = 10 * 60_000;
 const MAX_ORGS = 1000;
@@ -56,14 +58,14 @@ export interface PatientScope {
  * of patients does not: asking for a patient by id is a deliberate look at them (as their record's
  * upcoming appointments are), and the pickers that build selections no longer offer archived patients.
  */
-export async function resolvePatientScope(actor: Actor, query: FeedQuery): Promise<PatientScope> {
+export async function resolvePatientScope(actor: Actor, query: FeedQuery, now = Date.now()): Promise<PatientScope> {
   if (query.patientIds) {
     await assertOwnPatients(actor.orgId, query.patientIds);
     return { patientIds: query.patientIds };
   }
   const [patientIds, cutoffs] = await Promise.all([
-    query.cohortId ? membersOf(actor.orgId, query.cohortId) : undefined,
-    archiveCutoffs(actor.orgId),
+    query.cohortId ? membersOf(actor.orgId, query.cohortId, now) : undefined,
+    archiveCutoffs(actor.orgId, now),
   ]);
   return { patientIds, archived: patientIds ? cutoffsOf(cutoffs, patientIds) : cutoffsBefore(cutoffs, query.end) };
 }
@@ -94,7 +96,12 @@ async function membersOf(orgId: string, cohortId: string, now = Date.now()): Pro
   const fresh = held && held.expires > now && held.epoch === hot.epoch() ? held : undefined;
   const members = fresh?.members.get(cohortId);
   if (members) return members;
-  const loaded = await loadCohorts(orgId, fresh ? cohortId : null);
+  // Held past COHORT_TTL_MS with nothing missed since: kept while Postgres does not answer the reload
+  // (members change only through Postgres, and every change arrives here on the live channel).
+  const stale = !fresh && held && held.epoch === hot.epoch() ? held.members.get(cohortId) : undefined;
+  const reload = loadCohorts(orgId, fresh ? cohortId : null, now);
+  const loaded = stale ? await withDeadline(reload, REFRESH_WAIT_MS).catch(() => undefined) : await reload;
+  if (!loaded) return stale!;
   const found = loaded.get(cohortId);
   if (!found) throw notFound("Cohort");
   return found;

@@ -224,9 +224,6 @@ const LIMITS = `## What is not covered, and why
   loop a Redis outage and the stall itself look the same, so a stall that long also makes it replay the
   outbox, which needs Postgres: while Postgres is away too, its reads answer 503 until it returns. Shorter
   stalls (the common case on a busy machine) no longer count; reads wait for the next answer instead.
-- **Cohort views in a Postgres outage longer than ten minutes.** An instance holds each organisation's
-  cohort members for ten minutes (and the archive cut-offs for 30 s, kept past that while Postgres does
-  not answer); a cohort whose members it must reload past that answers 503 until Postgres returns.
 - **Staff views filtered by patients or a cohort** check the ids against Postgres unless this instance has
   checked them before: with Postgres down, those not yet checked answer 503.
 - **Latencies** here come from a small shared machine (see the load average above): compare them with each
