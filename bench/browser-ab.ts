@@ -12,7 +12,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import postgres from "postgres";
 import { chromium, type Browser } from "@playwright/test";
-import { ARGS, COUNT, LOADING } from "./browser";
+import { ARGS, LOADING, waitUntilRendered } from "./browser";
 import { GROUP_TITLE, TITLES } from "./generate";
 import { login, waitForHttp } from "./http";
 
@@ -70,22 +70,9 @@ async function navigate(browser: Browser, port: number, token: string, pagePath:
     else if (request.resourceType() === "document" && !documentAt) documentAt = Date.now() - started;
   });
   await page.goto(`http://localhost:${port}${pagePath}`, { waitUntil: "commit", timeout: 30_000 });
-  const count = `${COUNT}(${JSON.stringify([...TITLES, GROUP_TITLE])})`;
-  await page.waitForFunction(count, undefined, { timeout: 60_000, polling: "raf" });
-  const firstEventMs = Date.now() - started;
-  let events = -1;
-  let stableSince = Date.now();
-  let renderedAt = firstEventMs;
-  while ((Date.now() - stableSince < 150 || (await page.evaluate(LOADING))) && Date.now() - started < 60_000) {
-    const now = (await page.evaluate(count)) as number;
-    if (now !== events) {
-      if (detail) console.log(`    count ${now} at ${Date.now() - started} loading ${await page.evaluate(LOADING)}`);
-      events = now;
-      stableSince = Date.now();
-      renderedAt = Date.now() - started;
-    }
-    await page.waitForTimeout(20);
-  }
+  const { firstEventMs, renderedAt, events } = await waitUntilRendered(page, [...TITLES, GROUP_TITLE], started, async (now, at) => {
+    if (detail) console.log(`    count ${now} at ${at} loading ${await page.evaluate(LOADING)}`);
+  });
   if (detail) {
     const entries = (await page.evaluate(`JSON.stringify(performance.getEntriesByType("resource").map((e) => [e.name.replace(/^https?:\\/\\/[^/]+/, "").slice(0, 70), Math.round(e.startTime), Math.round(e.responseEnd), e.transferSize])
       .concat(performance.getEntriesByType("navigation").map((e) => ["(document)", Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd), Math.round(e.domInteractive), Math.round(e.domContentLoadedEventEnd)])))`)) as string;

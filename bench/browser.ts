@@ -2,7 +2,7 @@
  * Time from navigation to a rendered week view in Chromium (Debian's, driven by Playwright), each run in
  * a fresh browser context (no HTTP cache, so every run loads the page's scripts as a first visit does).
  */
-import { chromium } from "@playwright/test";
+import { chromium, type Page } from "@playwright/test";
 import { hostOf } from "./http";
 
 export interface BrowserRun {
@@ -35,7 +35,7 @@ export interface BrowserOptions {
  * alone or followed by " · " and the patients' names (as the cohort planner titles them). LOADING: the
  * calendar's status says it is loading.
  */
-export const COUNT = `((titles) => {
+const COUNT = `((titles) => {
   const region = document.querySelector('[aria-label="Appointments calendar"]');
   if (!region) return 0;
   const wanted = new Set(titles);
@@ -50,6 +50,30 @@ export const ARGS = [
   "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ];
+
+/**
+ * Waits for the first appointment, then until the page is rendered: loading is over and the number of
+ * appointments on screen stops changing. Times are from `started` (ms).
+ */
+export async function waitUntilRendered(page: Page, titles: readonly string[], started: number, onChange?: (events: number, at: number) => Promise<void> | void) {
+  const count = `${COUNT}(${JSON.stringify(titles)})`;
+  await page.waitForFunction(count, undefined, { timeout: 60_000, polling: "raf" });
+  const firstEventMs = Date.now() - started;
+  let events = -1;
+  let stableSince = Date.now();
+  let renderedAt = firstEventMs;
+  while ((Date.now() - stableSince < 150 || (await page.evaluate(LOADING))) && Date.now() - started < 60_000) {
+    const now = (await page.evaluate(count)) as number;
+    if (now !== events) {
+      await onChange?.(now, Date.now() - started);
+      events = now;
+      stableSince = Date.now();
+      renderedAt = Date.now() - started;
+    }
+    await page.waitForTimeout(20);
+  }
+  return { firstEventMs, renderedAt, events };
+}
 
 export async function measureBrowser(options: BrowserOptions): Promise<BrowserRun[]> {
   const browser = await chromium.launch({ executablePath: options.executablePath, args: ARGS });
@@ -72,22 +96,7 @@ export async function measureBrowser(options: BrowserOptions): Promise<BrowserRu
         else if (request.resourceType() === "document" && !documentAt) documentAt = Date.now() - started;
       });
       await page.goto(`http://${hostOf(options.port)}${options.path}`, { waitUntil: "commit", timeout: 30_000 });
-      const count = `${COUNT}(${JSON.stringify(options.titles)})`;
-      await page.waitForFunction(count, undefined, { timeout: 60_000, polling: "raf" });
-      const firstEventMs = Date.now() - started;
-      // Rendered: loading is over and the number of appointments on screen stops changing.
-      let events = -1;
-      let stableSince = Date.now();
-      let renderedAt = firstEventMs;
-      while ((Date.now() - stableSince < 150 || (await page.evaluate(LOADING))) && Date.now() - started < 60_000) {
-        const now = (await page.evaluate(count)) as number;
-        if (now !== events) {
-          events = now;
-          stableSince = Date.now();
-          renderedAt = Date.now() - started;
-        }
-        await page.waitForTimeout(20);
-      }
+      const { firstEventMs, renderedAt, events } = await waitUntilRendered(page, options.titles, started);
       runs.push({
         firstEventMs,
         renderedMs: renderedAt,
