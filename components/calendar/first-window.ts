@@ -21,10 +21,10 @@ export function prefetchFirstWindow(initial: PlannerState, timeZone: string, wee
 
 /** Midnight of a local date in a time zone, as FullCalendar writes a window's bounds ("…T00:00:00-05:00"). */
 export function zonedMidnight(date: string, timeZone: string): string {
+  if (timeZone === "UTC") return `${date}T00:00:00Z`;
   const wall = Date.parse(`${date}T00:00:00Z`);
   // The offset at the wall time read as UTC, then at the instant that gives: right on both sides of DST.
   const offset = offsetMinutes(wall - offsetMinutes(wall, timeZone) * 60_000, timeZone);
-  if (timeZone === "UTC") return `${date}T00:00:00Z`;
   const abs = Math.abs(offset);
   const sign = offset < 0 ? "-" : "+";
   return `${date}T00:00:00${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;

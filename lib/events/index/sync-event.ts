@@ -61,7 +61,9 @@ export async function syncEvent(orgId: string, eventId: string, read?: readonly 
 
   const lastId = pending[pending.length - 1]![0];
   // Committed asynchronously (no wait for the WAL flush, the writer's acknowledgement waits for this):
-  // a crash can only bring rows back, and the reconciler's replay of an applied revision is a no-op.
+  // a crash can only bring rows back, and the reconciler's replay of an applied revision is a no-op. The
+  // setting is made inside the statement (transaction-local, for its own implicit transaction): SET LOCAL
+  // would need an explicit transaction, two more round trips.
   await sql`
     DELETE FROM index_outbox
     WHERE event_id = ${eventId} AND id <= ${lastId} AND set_config('synchronous_commit', 'off', true) IS NOT NULL`;
