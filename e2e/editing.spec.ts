@@ -2,6 +2,7 @@ import type { Page } from "@playwright/test";
 import { createTestEvent, createTestOrganization } from "@/lib/testing/test-organization";
 import { expect, loginViaApi, test } from "./fixtures";
 import { PlannerPage } from "./pages/PlannerPage";
+import { settledBox } from "./support/boxes";
 import { dayAt } from "./support/data";
 import { expectAccessible, saveScreen } from "./support/screens";
 
@@ -53,8 +54,8 @@ test("create a weekly appointment for two patients, move one, edit the following
   await planner.waitForLoaded();
   const source = planner.calendar.getByText(`Rehab ${tag}`).first();
   await source.scrollIntoViewIfNeeded();
-  const from = (await source.boundingBox())!;
-  const cellWidth = (await planner.calendar.getByRole("columnheader").first().boundingBox())!.width;
+  const from = await settledBox(source);
+  const cellWidth = (await settledBox(planner.calendar.getByRole("columnheader").first())).width;
   await page.mouse.move(from.x + 10, from.y + from.height / 2);
   await page.mouse.down();
   for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + 10 + (cellWidth * i) / 10, from.y + from.height / 2);
@@ -163,7 +164,7 @@ test("resize an occurrence and drag it, each for all events of the series", asyn
   // Mid-screen, so that the pointer's path downwards stays inside the viewport.
   await event.evaluate((element) => element.scrollIntoView({ block: "center" }));
   await event.hover();
-  let box = (await event.boundingBox())!;
+  let box = await settledBox(event);
   const slot = box.height;
   await dragDown(box.x + box.width / 2, box.y + box.height - 2, slot * 2);
   await scopeAll();
@@ -172,9 +173,10 @@ test("resize an occurrence and drag it, each for all events of the series", asyn
     .toEqual(Array(4).fill("10:00-11:30"));
 
   // Drag: move the first occurrence an hour later; with "All events" the whole series moves.
+  // Measured once it shows its new length (the resize's refetches replace its element).
   await planner.waitForLoaded();
   await event.evaluate((element) => element.scrollIntoView({ block: "center" }));
-  box = (await event.boundingBox())!;
+  box = await settledBox(event, slot * 2.5);
   await dragDown(box.x + box.width / 2, box.y + slot / 2, slot * 2);
   await scopeAll();
   await expect
