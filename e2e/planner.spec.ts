@@ -121,3 +121,23 @@ test("feeds refuse other organisations' patients and the UI says so", async ({ p
   await expect(page.getByRole("alert").filter({ hasText: "Appointments could not be loaded" })).toContainText("not found");
   await expect(planner.calendar).toBeVisible();
 });
+
+test("the first week's appointments are asked for once: the page preloads them and the calendar takes that answer", async ({ page, org, loginAs }) => {
+  await createTestEvent(org.id, { title: `Preloaded ${org.tag}`, start: dayAt(10), patientIds: [org.patients[0]!.id] });
+  await loginAs(org.staff);
+  const reads: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === "/api/events" || url.pathname === "/api/schedule") reads.push(url.pathname + url.search);
+  });
+  const planner = new PlannerPage(page);
+  const document = page.waitForResponse((response) => new URL(response.url()).pathname === "/calendar");
+  await planner.goto("?view=week");
+  await expect(planner.event(`Preloaded ${org.tag}`)).toBeVisible();
+  const html = await (await document).text();
+  const preloaded = [...html.matchAll(/<link rel="preload" href="([^"]+)" as="fetch" crossorigin="anonymous"/g)].map((m) => m[1]!.replaceAll("&amp;", "&"));
+  expect(preloaded.map((url) => new URL(url, page.url()).pathname).sort()).toEqual(["/api/events", "/api/schedule"]);
+  // Settled: nothing asked for twice, only what the head preloaded.
+  await page.waitForLoadState("networkidle");
+  expect(reads.sort()).toEqual(preloaded.sort());
+});

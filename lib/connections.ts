@@ -24,6 +24,10 @@ export function postgresOptions(
     onnotice: () => {},
     connection: {
       application_name: "cohort-calendar",
+      // The planner's default (4) prices a random page as a disk seek; the calendar's working set is in
+      // memory or on SSD. At 4 an organisation day takes a bitmap scan and a sort of 1,400 wide rows
+      // (8 ms); at 1.1 the index scan in feed order and no sort (6 ms).
+      random_page_cost: 1.1,
       // Postgres' own limits: a statement that runs too long is cancelled and its transaction rolled back
       // on the server; a transaction left idle is ended the same way.
       ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs * 2 } : {}),

@@ -1,4 +1,5 @@
 import { AppHeader } from "@/components/AppHeader";
+import { firstWindowUrls } from "@/components/calendar/first-window";
 import { PlannerLoader } from "@/components/calendar/PlannerLoader";
 import { parsePlannerState } from "@/components/calendar/planner-state";
 import { describeActor } from "@/lib/auth/describe-actor";
@@ -31,6 +32,13 @@ export default async function CohortCalendarPage({ searchParams }: PageProps) {
   ]);
   return (
     <>
+      {/* Elements, not ReactDOM.preload: React hoists them into the HTML's head, so the browser asks for the
+          first window as it reads it, while the scripts load (preload() travels as a hint in the RSC payload,
+          applied only once those scripts run). The page's own fetch of the same URL takes the answer: same
+          credentials mode ("anonymous" is fetch's default, "same-origin"), no extra headers. */}
+      {firstWindowUrls(initial, actor.timeZone, settings.weekStart).map((url) => (
+        <link key={url} rel="preload" href={url} as="fetch" crossOrigin="anonymous" />
+      ))}
       <AppHeader title={`${orgName} — cohort calendar`} subtitle={`${userName} (${actor.role})`} nav="staff" current="/calendar" role={actor.role} />
       <main>
         <PlannerLoader initial={initial} cohorts={cohorts} initialMembers={initialMembers} timeZone={actor.timeZone} actions={ACTIONS} clinic={clinic} settings={settings} />

@@ -39,7 +39,10 @@ export function describeFailure(status: number, code: string, serverMessage: str
 export async function apiFetch<T>(url: string, init?: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers: { "Content-Type": "application/json", ...init?.headers } });
+    // A GET carries no Content-Type: the first window's reads take the page's preloads of them
+    // (first-window.ts), and browsers stricter than Chromium take a preload only for a request like it.
+    const headers = init?.body === undefined ? init?.headers : { "Content-Type": "application/json", ...init.headers };
+    response = await fetch(url, { ...init, headers });
   } catch {
     throw new ApiError(0, "network", "The server cannot be reached. Check your connection.");
   }
@@ -75,10 +78,10 @@ export function prefetchedOccurrences(selection: Selection, start: string, end: 
   return arrived<FeedOccurrence[]>(feedUrl(selection, start, end, timeZone));
 }
 
-/** Starts the GET `fetchOccurrences` will make for this window, for it to take (first-window.ts). */
-export function prefetchOccurrences(selection: Selection, start: string, end: string, timeZone: string): void {
-  if (selection.kind === "patients" && (selection.patientIds.length === 0 || selection.patientIds.length > MAX_URL_PATIENTS)) return;
-  prefetch(feedUrl(selection, start, end, timeZone));
+/** The GET `fetchOccurrences` will make for this window; undefined when it makes none (first-window.ts). */
+export function feedGetUrl(selection: Selection, start: string, end: string, timeZone: string): string | undefined {
+  if (selection.kind === "patients" && (selection.patientIds.length === 0 || selection.patientIds.length > MAX_URL_PATIENTS)) return undefined;
+  return feedUrl(selection, start, end, timeZone);
 }
 
 /** The calendar's background for a window (closures; absences and working hours of the resources named). */
@@ -93,13 +96,12 @@ export function scheduleUrl(start: string, end: string, timeZone: string, resour
 
 export const fetchSchedule = (url: string) => takePrefetched<Schedule>(url);
 export const prefetchedSchedule = (url: string) => arrived<Schedule>(url);
-/** Starts the unfiltered background's GET for this window, as prefetchOccurrences does the feed's. */
-export const prefetchSchedule = (start: string, end: string, timeZone: string) => prefetch(scheduleUrl(start, end, timeZone, []));
 
 const PREFETCH_MAX_AGE_MS = 5_000;
 const prefetched = new Map<string, { at: number; reply: Promise<unknown>; value?: unknown }>();
 
-function prefetch(url: string): void {
+/** Starts a GET that `fetchOccurrences` or `fetchSchedule` will make, for it to take the answer. */
+export function prefetch(url: string): void {
   if (prefetched.has(url)) return;
   const reply = apiFetch<unknown>(url);
   const entry: { at: number; reply: Promise<unknown>; value?: unknown } = { at: Date.now(), reply };
