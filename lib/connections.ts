@@ -70,15 +70,15 @@ export function redisTls(secure: boolean): ConnectionOptions | undefined {
 }
 
 /**
- * Bounded by design: a Redis that hangs must not hang requests. Commands time out (1 s by default) and
- * are retried at most once, so while Redis is away callers see an error quickly and fall back (cache)
- * or fail closed (sessions).
+ * Bounded by design: a Redis that hangs must not hang requests. Commands time out (REDIS_COMMAND_TIMEOUT_MS,
+ * 1 s by default: set per command by lib/redis/client.ts, which judges a timeout only after the replies
+ * that arrived during a stall of this process have been read) and are retried at most once, so while
+ * Redis is away callers see an error quickly and fall back (cache) or fail closed (sessions).
  */
 export function redisOptions(url: string, connectionName: string): RedisOptions {
   const e = env();
   const options: RedisOptions = {
     connectionName,
-    commandTimeout: e.REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: e.REDIS_CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
@@ -93,7 +93,9 @@ export function clusterNodeOptions(connectionName: string): RedisOptions {
   const e = env();
   return {
     connectionName,
-    commandTimeout: e.REDIS_COMMAND_TIMEOUT_MS,
+    // Commands through the cluster client are bounded by lib/redis/client.ts at the command timeout; this
+    // is the backstop for the few sent to a node directly (operations' SCANs).
+    commandTimeout: e.REDIS_COMMAND_TIMEOUT_MS * 4,
     connectTimeout: e.REDIS_CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     ...(e.REDIS_CLUSTER_USERNAME ? { username: e.REDIS_CLUSTER_USERNAME } : {}),

@@ -12,7 +12,7 @@ export async function runStartupTasks(): Promise<void> {
   // short-lived connection of its own: its timeouts at a busy start-up (Next preloads every route module
   // right after "Ready", holding the event loop for seconds on a loaded machine) must not count against
   // the breaker that guards sign-ins and session checks.
-  const redis = sessionRedis().duplicate({ connectionName: "cohort-config-check" });
+  const redis = sessionRedis().duplicate({ connectionName: "cohort-config-check", commandTimeout: env().REDIS_COMMAND_TIMEOUT_MS });
   redis.on("error", () => {});
   try {
     const warnings = await sessionRedisWarnings(redis, undefined, { attempts: 10 });

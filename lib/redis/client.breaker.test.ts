@@ -14,6 +14,18 @@ beforeAll(async () => {
 afterAll(() => stopOwnRedis(server));
 
 describe("Redis circuit breaker", () => {
+  it("fails no command that Redis answered while this process stalled longer than the command timeout", async () => {
+    const { cacheRedis, redisBreakers } = await import("./client");
+    expect(await cacheRedis().ping()).toBe("PONG");
+    const failures = redisBreakers().cache!.failures;
+    const replies = Promise.allSettled([cacheRedis().set("stall", "1"), cacheRedis().get("stall"), cacheRedis().ping()]);
+    // Three command timeouts (200 ms) of a busy event loop: Redis answers at once, nobody reads it yet.
+    const until = Date.now() + 600;
+    while (Date.now() < until);
+    expect((await replies).map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))).toEqual(["OK", "1", "PONG"]);
+    expect(redisBreakers().cache).toMatchObject({ failures, state: "closed" });
+  });
+
   it("keeps the reminder broker's failures off the breaker that guards sessions", async () => {
     const { redisBreakers, reminderRedis, sessionRedis } = await import("./client");
     expect(await sessionRedis().ping()).toBe("PONG");

@@ -40,14 +40,33 @@ type SendCommand = (command: Command, stream?: unknown, node?: unknown) => unkno
 /** Commands that pass a breaker: its own probes, and announcements that must go out even while it is open. */
 const unguarded = new WeakSet<Command>();
 
+/**
+ * Bounds a command by the command timeout, judged once this process has read what arrived meanwhile.
+ * ioredis' own commandTimeout rejects in the timers phase; after a stall of this process's event loop (a
+ * long GC, a burst of CPU-bound requests) that phase comes before the poll phase reads the replies that
+ * arrived during the stall, so commands already answered were rejected, and counted against the breaker
+ * as if Redis were away. setImmediate runs after that poll phase.
+ */
+function bound(command: Command, timeoutMs: number): void {
+  let settled = false;
+  const timer = setTimeout(() => setImmediate(() => settled || command.reject(new Error("Command timed out"))), timeoutMs);
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+  };
+  command.promise.then(settle, settle);
+}
+
 function guard(client: RedisClient, name: string): CircuitBreaker {
   const send = client.sendCommand.bind(client) as SendCommand;
+  const timeoutMs = env().REDIS_COMMAND_TIMEOUT_MS;
   const ping = (target: Redis | Cluster, direct: boolean) => {
     // Never into an offline queue: while disconnected, a probe every interval would pile up there.
     // ("wait": a cluster's node connection not opened yet; the ping opens it.)
     if (target.status !== "ready" && target.status !== "wait") return Promise.reject(new Error(`${name} is ${target.status}`));
     const command = new Command("ping", []);
     unguarded.add(command);
+    bound(command, timeoutMs);
     if (direct) send(command);
     else target.sendCommand(command);
     return command.promise;
@@ -73,6 +92,7 @@ function guard(client: RedisClient, name: string): CircuitBreaker {
       command.reject(new RedisUnavailableError(name));
       return command.promise;
     }
+    bound(command, timeoutMs);
     const result = send(command, stream, node);
     command.promise.then(
       () => breaker.success(),

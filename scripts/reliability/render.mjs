@@ -223,7 +223,10 @@ const LIMITS = `## What is not covered, and why
   instance may have acknowledged a write without indexing it in such a gap. From inside a stalled event
   loop a Redis outage and the stall itself look the same, so a stall that long also makes it replay the
   outbox, which needs Postgres: while Postgres is away too, its reads answer 503 until it returns. Shorter
-  stalls (the common case on a busy machine) no longer count; reads wait for the next answer instead.
+  stalls (the common case on a busy machine) no longer count; reads wait for the next answer instead. Nor
+  do stalls time out commands that Redis answered meanwhile: a command's timeout is judged only after the
+  replies that arrived during the stall have been read (`lib/redis/client.ts`), so a stall does not open a
+  breaker either.
 - **Staff views filtered by patients or a cohort** check the ids against Postgres unless this instance has
   checked them before: with Postgres down, those not yet checked answer 503.
 - **Latencies** here come from a small shared machine (see the load average above): compare them with each
