@@ -762,7 +762,7 @@ async function browser(session: Session, org: OrgInfo) {
     events: runs[runs.length - 1]?.events,
     feedRequestsPerNavigation: runs[runs.length - 1]?.feedUrls.length,
     runs,
-    note: "Each navigation in a fresh browser context (no HTTP cache): from page.goto to the appointments on screen.",
+    note: "Each navigation in a fresh browser context (no HTTP cache): from page.goto to the appointments on screen. One navigation before these is not counted (the server's first render after its start).",
   };
   say(`browser: rendered week view in ${out.renderedMs} ms (median; first appointment ${out.firstEventMs} ms; ${out.selection})`);
   return out;
@@ -873,11 +873,15 @@ async function machine(loadStart: (number | null)[]) {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function targets(r: any): Goal[] {
   const v = r.views as Record<string, ViewResult>;
-  const goal = (name: string, target: string, value: number | boolean | null | undefined, met: boolean | null): Goal => ({ name, target, value: value ?? null, met: value === null || value === undefined ? null : met });
-  const both = (key: string, min: number) => [
-    goal(`${v[key]!.label}: uncached ÷ cached p50`, `≥ ${min}×`, v[key]!.ratio.p50, v[key]!.ratio.p50 >= min),
-    goal(`${v[key]!.label}: cached ÷ uncached req/s`, `≥ ${min}×`, v[key]!.ratio.rps, v[key]!.ratio.rps >= min),
-  ];
+  const goal = (name: string, target: string, value: number | boolean | null | undefined, met: boolean | null, ceiling?: number): Goal => ({ name, target, value: value ?? null, met: value === null || value === undefined ? null : met, ...(ceiling === undefined ? {} : { ceiling }) });
+  // The floor is the same bytes from memory: no cache can beat it, so its ratio to the uncached path bounds ours.
+  const both = (key: string, min: number) => {
+    const { uncached, floor, ratio: r2 } = v[key]!;
+    return [
+      goal(`${v[key]!.label}: uncached ÷ cached p50`, `≥ ${min}×`, r2.p50, r2.p50 >= min, floor ? ratio(uncached.p50, floor.p50) : undefined),
+      goal(`${v[key]!.label}: cached ÷ uncached req/s`, `≥ ${min}×`, r2.rps, r2.rps >= min, floor ? ratio(floor.rps, uncached.rps) : undefined),
+    ];
+  };
   const scalingRatios = r.scaling?.ratio ? Object.values(r.scaling.ratio as Record<string, { cached: number }>).map((x) => x.cached) : [];
   const worstScaling = scalingRatios.length ? Math.max(...scalingRatios) : null;
   return [

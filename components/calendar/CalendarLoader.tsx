@@ -1,12 +1,13 @@
 "use client";
 
-import dynamic from "next/dynamic";
-import { CalendarLoading } from "./after-mount";
-import type { PersonalCalendarProps } from "./PersonalCalendar";
+import { AfterMount } from "./after-mount";
+import PersonalCalendar, { type PersonalCalendarProps } from "./PersonalCalendar";
 
-// FullCalendar fetches its feed as soon as it renders: it must not render during prerendering.
-const PersonalCalendar = dynamic(() => import("./PersonalCalendarEntry"), { ssr: false, loading: CalendarLoading });
-
+/** The patient's own calendar: imported with the page's scripts, as the cohort calendar is (PlannerLoader). */
 export function PersonalCalendarLoader(props: PersonalCalendarProps) {
-  return <PersonalCalendar {...props} />;
+  return (
+    <AfterMount>
+      <PersonalCalendar {...props} />
+    </AfterMount>
+  );
 }

@@ -12,10 +12,10 @@ export function CalendarLoading() {
 }
 
 /**
- * Renders `children` once this component has mounted, CalendarLoading until then. Mounted directly by
- * next/dynamic's lazy component, the calendar rendered in a time-sliced pass that React threw away and
- * redid: FullCalendar was built twice, its first feed requests included. An update from an effect renders
- * in one uninterrupted pass.
+ * Renders `children` once this component has mounted, CalendarLoading until then (and on the server).
+ * FullCalendar fetches its feed as soon as it renders, so it must render only in the browser. An update
+ * from an effect renders in one uninterrupted pass: rendered within a lazy component's time-sliced pass
+ * instead, the calendar was built twice, its first feed requests included.
  */
 export function AfterMount({ children }: { children: ReactNode }) {
   const [mounted, setMounted] = useState(false);
