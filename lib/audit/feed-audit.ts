@@ -1,5 +1,6 @@
 import "server-only";
 import { isStaff, type Actor } from "@/lib/auth/actor";
+import { authorizePrepaidRead } from "@/lib/auth/authorize";
 import type { PrepaidAudit } from "@/lib/auth/session-check";
 import { feedQueryFromUrl, type FeedQuery } from "@/lib/events/feed-query";
 import { hotFeedBody, hotTierOpen, recordHotRead } from "@/lib/events/list-occurrences";
@@ -65,4 +66,15 @@ export function hotFeedRead(url: string, ip: string) {
       return served.body;
     },
   };
+}
+
+/**
+ * Everything a hot feed read pays besides the read itself, for the benchmark's guarded floor
+ * (app/api/bench/floor, BENCH_MODE only): the session check, its budget and an audit entry, prepaid in the
+ * same one Redis round trip once the session is known (as `hotFeedRead`). The entry says what it is.
+ */
+export async function guardWithoutReading(request: Request, ip: string): Promise<void> {
+  const input: AuditInput = { action: "events.read", ip, details: { benchFloor: true } };
+  const { actor, audited } = await authorizePrepaidRead(request, (guess) => ({ actor: guess, entry: JSON.stringify(auditEntry(guess, input)) }));
+  if (!audited) await recordAudit(actor, input);
 }

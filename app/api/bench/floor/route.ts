@@ -1,5 +1,7 @@
+import { guardWithoutReading } from "@/lib/audit/feed-audit";
 import { env } from "@/lib/env";
-import { json, rawJson } from "@/lib/http/respond";
+import { clientIp } from "@/lib/http/client-ip";
+import { errorResponse, json, rawJson } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
 
@@ -7,7 +9,9 @@ export const dynamic = "force-dynamic";
  * The benchmark's floor (`npm run bench`, BENCH_MODE=1 only; 404 otherwise): the very bytes of a feed
  * response, captured by the benchmark with PUT and answered by GET from process memory, with the same
  * headers and the same Response construction as the feed. What a request costs here is what the
- * framework costs; nothing is authenticated, read or parsed.
+ * framework costs; nothing is authenticated, read or parsed. With `guard=1` it first pays what every
+ * feed read pays before its answer (the session check, its budget and the audit entry: one Redis round
+ * trip), so that its cost is the least any authenticated, audited read can cost on this server.
  */
 const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_KEYS = 32;
@@ -31,6 +35,13 @@ export async function GET(request: Request): Promise<Response> {
   const key = keyOf(request);
   const body = key ? store().get(key) : undefined;
   if (!body) return notFound(request);
+  if (new URL(request.url).searchParams.get("guard") === "1") {
+    try {
+      await guardWithoutReading(request, clientIp(request));
+    } catch (error) {
+      return errorResponse(error);
+    }
+  }
   return rawJson(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 }
 
