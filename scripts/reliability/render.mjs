@@ -225,7 +225,7 @@ const LIMITS = `## What is not covered, and why
   outbox, which needs Postgres: while Postgres is away too, its reads answer 503 until it returns. Shorter
   stalls (the common case on a busy machine) no longer count; reads wait for the next answer instead. Nor
   do stalls time out commands that Redis answered meanwhile: a command's timeout is judged only after the
-  replies that arrived during the stall have been read (`lib/redis/client.ts`), so a stall does not open a
+  replies that arrived during the stall have been read (\`lib/redis/client.ts\`), so a stall does not open a
   breaker either.
 - **Staff views filtered by patients or a cohort** check the ids against Postgres unless this instance has
   checked them before: with Postgres down, those not yet checked answer 503.
